@@ -1,0 +1,8 @@
+//! `libdf_plugin_codeanatomy`: the CodeAnatomy toolkit for Apache DataFusion,
+//! shipped as one dynamic library.
+//!
+//! Hosts load it through `df-plugin-host`, which validates the manifest
+//! before touching any DataFusion object. The rlib is also usable in-process
+//! (benchmarks compare the two).
+
+pub mod functions;
