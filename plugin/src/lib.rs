@@ -5,4 +5,9 @@
 //! before touching any DataFusion object. The rlib is also usable in-process
 //! (benchmarks compare the two).
 
+pub mod export;
 pub mod functions;
+pub mod registry;
+
+/// The plugin's name, as its manifest declares it.
+pub const PLUGIN_NAME: &str = "codeanatomy";

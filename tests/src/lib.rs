@@ -1,1 +1,129 @@
-pub fn placeholder() {}
+//! Support for the integration tests: finding the real built plugin files
+//! and running SQL against a session they were installed into.
+//!
+//! Cargo builds the cdylibs of this crate's dev-dependencies (the plugin and
+//! the fixture plugins) into the same directory as the test binaries, so the
+//! files are found next to the running test executable; no path to a target
+//! directory is assumed.
+
+use std::path::PathBuf;
+
+use datafusion::arrow::json::ArrayWriter;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::prelude::SessionContext;
+use df_plugin_host::{Plugin, Requirements};
+use serde_json::Value;
+
+/// Path of the cdylib of the workspace library `crate_name`, built beside
+/// the running test binary.
+pub fn built_library(crate_name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary knows its own path");
+    let dir = exe.parent().expect("the test binary lives in a directory");
+    let file = format!(
+        "{}{}{}",
+        std::env::consts::DLL_PREFIX,
+        crate_name,
+        std::env::consts::DLL_SUFFIX
+    );
+    let path = dir.join(&file);
+    assert!(
+        path.is_file(),
+        "{} was not built beside the test binary (is `{crate_name}` a dev-dependency of df-plugin-tests?)",
+        path.display()
+    );
+    path
+}
+
+/// The CodeAnatomy plugin dylib.
+pub fn plugin_path() -> PathBuf {
+    built_library("df_plugin_codeanatomy")
+}
+
+/// Loads the plugin with no extra requirements.
+pub fn load_plugin() -> Plugin {
+    Plugin::load(plugin_path(), &Requirements::new()).expect("the built plugin loads")
+}
+
+/// A fresh session with the plugin installed.
+pub fn session_with_plugin() -> SessionContext {
+    let ctx = SessionContext::new();
+    load_plugin()
+        .install(&ctx)
+        .expect("the built plugin installs");
+    ctx
+}
+
+/// Runs one statement and returns its rows as JSON objects.
+pub async fn query_rows(ctx: &SessionContext, sql: &str) -> datafusion::common::Result<Vec<Value>> {
+    let batches = ctx.sql(sql).await?.collect().await?;
+    Ok(batches_to_json(&batches))
+}
+
+/// Runs a statement that yields one row with one column and returns that value.
+pub async fn query_scalar(ctx: &SessionContext, sql: &str) -> datafusion::common::Result<Value> {
+    let rows = query_rows(ctx, sql).await?;
+    assert_eq!(rows.len(), 1, "expected one row from {sql}, got {rows:?}");
+    let object = rows[0].as_object().expect("rows are JSON objects");
+    assert_eq!(
+        object.len(),
+        1,
+        "expected one column from {sql}, got {object:?}"
+    );
+    Ok(object.values().next().cloned().unwrap_or(Value::Null))
+}
+
+/// Record batches as JSON objects (NULLs as JSON null).
+pub fn batches_to_json(batches: &[RecordBatch]) -> Vec<Value> {
+    let mut buf = Vec::new();
+    {
+        let mut writer = ArrayWriter::new(&mut buf);
+        let refs: Vec<&RecordBatch> = batches.iter().collect();
+        writer.write_batches(&refs).expect("batches encode as JSON");
+        writer.finish().expect("JSON writer finishes");
+    }
+    if buf.is_empty() {
+        return Vec::new();
+    }
+    let parsed: Value = serde_json::from_slice(&buf).expect("the JSON writer writes JSON");
+    // The JSON writer omits NULL columns; callers compare whole rows, so
+    // every column of the schema is put back explicitly.
+    let columns: Vec<String> = batches
+        .first()
+        .map(|b| {
+            b.schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    parsed
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut row| {
+            if let Some(obj) = row.as_object_mut() {
+                for c in &columns {
+                    obj.entry(c.clone()).or_insert(Value::Null);
+                }
+            }
+            row
+        })
+        .collect()
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("df-plugin-tests-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir can be created");
+    dir
+}
+
+/// Path of a file under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
