@@ -6,6 +6,7 @@
 use std::ffi::c_void;
 use std::hash::{Hash, Hasher};
 use std::mem::MaybeUninit;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use abi_stable::std_types::{RResult, RStr};
@@ -13,7 +14,7 @@ use datafusion::arrow::datatypes::{DataType, FieldRef};
 use datafusion::common::Result;
 use datafusion::logical_expr::{
     ColumnarValue, Documentation, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
-    Signature,
+    Signature, TypeSignature,
 };
 use datafusion::prelude::SessionContext;
 use datafusion_ffi::udf::FFI_ScalarUDF;
@@ -146,13 +147,10 @@ pub struct PluginScalarUdf {
 impl PluginScalarUdf {
     /// Wraps a foreign UDF with the metadata of its registry entry.
     pub fn wrap(inner: Arc<dyn ScalarUDFImpl>, entry: Option<&FunctionEntry>) -> ScalarUDF {
-        let base = inner.signature().clone();
-        // Named arguments need the names on the signature the host plans
-        // with; a foreign UDF's signature is user-defined, which accepts any.
-        let signature = match entry.and_then(|e| e.parameters.clone()) {
-            Some(names) => base.clone().with_parameter_names(names).unwrap_or(base),
-            None => base,
-        };
+        let signature = entry.map_or_else(
+            || inner.signature().clone(),
+            |e| host_signature(inner.signature(), e),
+        );
         let documentation = entry.and_then(FunctionEntry::documentation);
         ScalarUDF::new_from_impl(PluginScalarUdf {
             inner,
@@ -160,6 +158,37 @@ impl PluginScalarUdf {
             documentation,
         })
     }
+}
+
+/// The signature the host plans with.
+///
+/// A foreign UDF's signature is bare `UserDefined` (every call is coerced by
+/// the plugin's own `coerce_types`), which `information_schema` and
+/// `SHOW FUNCTIONS` cannot describe. The plugin's probed signatures are added
+/// after it as `Exact` alternatives: the plugin's coercion still comes first,
+/// and the listing gets real parameter and return types. Parameter names are
+/// set directly because DataFusion only validates them for fixed arities.
+fn host_signature(foreign: &Signature, entry: &FunctionEntry) -> Signature {
+    let exact: Vec<TypeSignature> = entry
+        .signatures
+        .iter()
+        .filter_map(|s| {
+            s.args
+                .iter()
+                .map(|t| DataType::from_str(t).ok())
+                .collect::<Option<Vec<_>>>()
+        })
+        .map(TypeSignature::Exact)
+        .collect();
+    let mut signature = if exact.is_empty() {
+        foreign.clone()
+    } else {
+        let mut variants = vec![TypeSignature::UserDefined];
+        variants.extend(exact);
+        Signature::one_of(variants, foreign.volatility)
+    };
+    signature.parameter_names = entry.parameters.clone();
+    signature
 }
 
 impl PartialEq for PluginScalarUdf {

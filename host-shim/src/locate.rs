@@ -14,7 +14,9 @@ pub fn plugin_file_name() -> String {
 
 /// The plugin built in the same cargo output directory as the running
 /// executable: beside it, or in the `deps/` folder next to it (where cargo
-/// puts a dependency's cdylib), or one level up (test binaries live in `deps/`).
+/// puts a dependency's cdylib), or one level up (test binaries live in
+/// `deps/`). Where several exist, the most recently built wins, so a stale
+/// copy from an older build is not picked over a fresh one.
 pub fn plugin_beside_current_exe() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     plugin_beside(exe.parent()?)
@@ -28,5 +30,13 @@ pub fn plugin_beside(dir: &Path) -> Option<PathBuf> {
         Some(dir.join("deps").join(&name)),
         dir.parent().map(|p| p.join(&name)),
     ];
-    candidates.into_iter().flatten().find(|p| p.is_file())
+    candidates
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            let modified = std::fs::metadata(&p).ok()?.modified().ok()?;
+            p.is_file().then_some((modified, p))
+        })
+        .max_by_key(|(modified, _)| *modified)
+        .map(|(_, p)| p)
 }

@@ -56,7 +56,7 @@ impl InstallOptions {
 pub fn scalar_udfs(_options: &InstallOptions) -> Vec<Arc<ScalarUDF>> {
     functions::scalar_udfs()
         .into_iter()
-        .map(|udf| Arc::unwrap_or_clone(udf))
+        .map(Arc::unwrap_or_clone)
         .chain(inventory::iter::<ExtraScalarUdf>().map(|extra| (extra.0)()))
         .map(|udf| Arc::new(PanicGuardedUdf::wrap(udf)))
         .collect()

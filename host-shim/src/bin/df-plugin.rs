@@ -240,7 +240,10 @@ fn sql(
                 .collect()
                 .await
                 .map_err(|e| e.to_string())?;
-            print_batches(&batches, format)?;
+            // DDL and DML yield no columns; there is nothing to print.
+            if batches.iter().any(|b| b.num_columns() > 0) {
+                print_batches(&batches, format)?;
+            }
         }
         Ok(())
     })

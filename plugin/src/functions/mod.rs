@@ -7,6 +7,10 @@ use std::sync::Arc;
 use datafusion::logical_expr::ScalarUDF;
 
 pub mod hash;
+pub mod string_args;
+
+#[cfg(test)]
+mod test_support;
 
 /// Every scalar UDF the plugin ships, in registry order.
 pub fn scalar_udfs() -> Vec<Arc<ScalarUDF>> {

@@ -1,0 +1,185 @@
+//! What `install` puts into a session, seen through SQL and the snapshots.
+
+use df_plugin_tests::{load_plugin, query_rows, query_scalar, session_with_plugin};
+use serde_json::{Value, json};
+
+const HASH_FAMILY: [&str; 7] = [
+    "stable_hash64",
+    "stable_hash128",
+    "prefixed_hash64",
+    "stable_id",
+    "stable_id_parts",
+    "prefixed_hash_parts64",
+    "stable_hash_any",
+];
+
+#[test]
+fn manifest_describes_the_build() {
+    let plugin = load_plugin();
+    let m = plugin.manifest();
+    assert_eq!(m.plugin_name, "codeanatomy");
+    assert_eq!(m.abi_major, 1);
+    assert_eq!(m.datafusion_ffi_major, 55);
+    assert!(
+        m.datafusion_version.starts_with("55."),
+        "{}",
+        m.datafusion_version
+    );
+    assert!(m.arrow_version.starts_with("59."), "{}", m.arrow_version);
+    assert!(m.build.rustc.starts_with("rustc "), "{}", m.build.rustc);
+    assert_eq!(m.capability("scalar_udf"), Some(1));
+}
+
+#[test]
+fn registry_snapshot_lists_every_function_with_metadata() {
+    let plugin = load_plugin();
+    let snapshot: Value = serde_json::from_str(&plugin.registry_snapshot().unwrap()).unwrap();
+    let entries = snapshot.as_array().unwrap();
+    for name in HASH_FAMILY {
+        let entry = entries
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("{name} missing from the snapshot"));
+        assert_eq!(entry["kind"], "scalar");
+        assert_eq!(entry["volatility"], "immutable");
+        assert!(entry["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(
+            !entry["signatures"].as_array().unwrap().is_empty(),
+            "{name}"
+        );
+        assert!(entry["parameters"].is_array(), "{name} has parameter names");
+    }
+    let h64 = entries
+        .iter()
+        .find(|e| e["name"] == "stable_hash64")
+        .unwrap();
+    assert_eq!(h64["aliases"], json!(["hash64"]));
+    assert_eq!(h64["parameters"], json!(["value"]));
+    assert!(
+        h64["signatures"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"args": ["Utf8"], "returns": "Int64"}))
+    );
+    let caps: Value = serde_json::from_str(&plugin.capabilities_snapshot().unwrap()).unwrap();
+    assert_eq!(
+        caps["capabilities"],
+        json!([{"name": "scalar_udf", "version": 1}])
+    );
+}
+
+#[tokio::test]
+async fn functions_show_with_documentation() {
+    let ctx = datafusion::prelude::SessionContext::new_with_config(
+        datafusion::prelude::SessionConfig::new().with_information_schema(true),
+    );
+    let report = load_plugin().install(&ctx).unwrap();
+    for name in HASH_FAMILY {
+        assert!(
+            report.scalar_udfs.iter().any(|n| n == name),
+            "{name} installed"
+        );
+    }
+    let rows = query_rows(
+        &ctx,
+        "SELECT routine_name, description, syntax_example FROM information_schema.routines
+         WHERE routine_name = 'stable_hash64'",
+    )
+    .await
+    .unwrap();
+    assert!(!rows.is_empty());
+    assert!(
+        rows[0]["description"].as_str().unwrap().contains("Blake2b"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[0]["syntax_example"]
+            .as_str()
+            .unwrap()
+            .contains("stable_hash64")
+    );
+    let shown = query_rows(&ctx, "SHOW FUNCTIONS LIKE 'stable_id%'")
+        .await
+        .unwrap();
+    let names: Vec<&str> = shown
+        .iter()
+        .filter_map(|r| r["function_name"].as_str())
+        .collect();
+    assert!(names.contains(&"stable_id"), "{shown:?}");
+    assert!(names.contains(&"stable_id_parts"), "{shown:?}");
+}
+
+#[tokio::test]
+async fn named_arguments_and_aliases_reach_the_plugin() {
+    let ctx = session_with_plugin();
+    let positional = query_scalar(&ctx, "SELECT stable_hash64('alpha')")
+        .await
+        .unwrap();
+    let named = query_scalar(&ctx, "SELECT stable_hash64(value => 'alpha')")
+        .await
+        .unwrap();
+    let alias = query_scalar(&ctx, "SELECT hash64('alpha')").await.unwrap();
+    assert_eq!(positional, named);
+    assert_eq!(positional, alias);
+    let reordered = query_scalar(&ctx, "SELECT stable_id(value => 'a.b', prefix => 'fn')")
+        .await
+        .unwrap();
+    let plain = query_scalar(&ctx, "SELECT stable_id('fn', 'a.b')")
+        .await
+        .unwrap();
+    assert_eq!(reordered, plain);
+    let err = query_scalar(&ctx, "SELECT stable_hash64(nope => 'alpha')")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("Unknown parameter name 'nope'"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn bad_arguments_are_errors_not_crashes() {
+    let ctx = session_with_plugin();
+    let err = query_scalar(&ctx, "SELECT stable_id('only-one')")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("stable_id"), "{err}");
+    let err = query_scalar(&ctx, "SELECT stable_hash64('a', 'b', 'c')")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("stable_hash64"), "{err}");
+    // The session is still usable.
+    let v = query_scalar(&ctx, "SELECT stable_hash64(NULL)")
+        .await
+        .unwrap();
+    assert_eq!(v, Value::Null);
+}
+
+#[tokio::test]
+async fn non_string_arguments_coerce_to_text_as_in_datafusion() {
+    // DataFusion coerces any type into a string parameter; the plugin's
+    // functions follow that rule in-process and through the dylib alike.
+    let ctx = session_with_plugin();
+    let from_int = query_scalar(&ctx, "SELECT stable_hash64(42)")
+        .await
+        .unwrap();
+    let from_text = query_scalar(&ctx, "SELECT stable_hash64('42')")
+        .await
+        .unwrap();
+    assert_eq!(from_int, from_text);
+}
+
+#[tokio::test]
+async fn two_sessions_share_one_loaded_library() {
+    let plugin = load_plugin();
+    let a = datafusion::prelude::SessionContext::new();
+    let b = datafusion::prelude::SessionContext::new();
+    plugin.install(&a).unwrap();
+    plugin.install(&b).unwrap();
+    drop(a);
+    let v = query_scalar(&b, "SELECT stable_hash128('alpha')")
+        .await
+        .unwrap();
+    assert_eq!(v, json!("b52f7e54cd313e691148cc2c80345831"));
+}
