@@ -26,4 +26,10 @@ pub mod locate;
 pub mod snapshot;
 
 pub use error::LoadError;
+
+/// The README's Rust example, compiled as a doctest so it cannot drift from
+/// the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 pub use loader::{Plugin, Requirements};
