@@ -165,8 +165,9 @@ impl PluginScalarUdf {
 /// A foreign UDF's signature is bare `UserDefined` (every call is coerced by
 /// the plugin's own `coerce_types`), which `information_schema` and
 /// `SHOW FUNCTIONS` cannot describe. The plugin's probed signatures are added
-/// after it as `Exact` alternatives: the plugin's coercion still comes first,
-/// and the listing gets real parameter and return types. Parameter names are
+/// after it as `Exact` alternatives, for the listing only: the `UserDefined`
+/// variant never fails (see `PluginScalarUdf::coerce_types`), so planning
+/// always follows the plugin's own coercion. Parameter names are
 /// set directly because DataFusion only validates them for fixed arities.
 fn host_signature(foreign: &Signature, entry: &FunctionEntry) -> Signature {
     let exact: Vec<TypeSignature> = entry
@@ -189,6 +190,12 @@ fn host_signature(foreign: &Signature, entry: &FunctionEntry) -> Signature {
     };
     signature.parameter_names = entry.parameters.clone();
     signature
+}
+
+impl PluginScalarUdf {
+    fn has_listing_variants(&self) -> bool {
+        matches!(self.signature.type_signature, TypeSignature::OneOf(_))
+    }
 }
 
 impl PartialEq for PluginScalarUdf {
@@ -224,11 +231,27 @@ impl ScalarUDFImpl for PluginScalarUdf {
     }
 
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        // A refusal deferred by `coerce_types` surfaces here, at planning
+        // time, with the plugin's own message.
+        let arg_types: Vec<DataType> = args
+            .arg_fields
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect();
+        self.inner.coerce_types(&arg_types)?;
         self.inner.return_field_from_args(args)
     }
 
+    /// The plugin decides; when it refuses, the types are returned unchanged
+    /// so that DataFusion does not fall back to the listing-only `Exact`
+    /// variants (which would accept, say, any type cast to text), and
+    /// `return_field_from_args` reports the plugin's error instead.
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        self.inner.coerce_types(arg_types)
+        match self.inner.coerce_types(arg_types) {
+            Ok(types) => Ok(types),
+            Err(_) if self.has_listing_variants() => Ok(arg_types.to_vec()),
+            Err(e) => Err(e),
+        }
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {

@@ -127,3 +127,5 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("fixtures")
         .join(name)
 }
+
+pub mod slt;
