@@ -5,6 +5,7 @@
 //! before touching any DataFusion object. The rlib is also usable in-process
 //! (benchmarks compare the two).
 
+pub mod config;
 pub mod export;
 pub mod functions;
 pub mod registry;

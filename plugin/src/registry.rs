@@ -9,6 +9,7 @@ use datafusion::logical_expr::{ReturnFieldArgs, ScalarUDF, Volatility};
 use df_plugin_abi::export_kind;
 use serde_json::{Value, json};
 
+use crate::config::CodeAnatomyConfig;
 use crate::export::guard::PanicGuardedUdf;
 use crate::functions;
 
@@ -20,10 +21,12 @@ pub struct ExtraScalarUdf(pub fn() -> ScalarUDF);
 
 inventory::collect!(ExtraScalarUdf);
 
-/// Options a host passes to `install`, as a JSON object.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Options a host passes to `install`, as a JSON object: the install-time
+/// defaults of [`CodeAnatomyConfig`].
+#[derive(Debug, Clone, Default)]
 pub struct InstallOptions {
-    raw: serde_json::Map<String, Value>,
+    /// The configuration the options describe.
+    pub config: CodeAnatomyConfig,
 }
 
 impl InstallOptions {
@@ -32,29 +35,25 @@ impl InstallOptions {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(raw)) => Ok(InstallOptions { raw }),
-            Ok(other) => Err(format!(
-                "install options must be a JSON object, got {other}"
-            )),
-            Err(e) => Err(format!("install options are not valid JSON: {e}")),
-        }
-    }
-
-    /// Number of options set.
-    pub fn len(&self) -> usize {
-        self.raw.len()
-    }
-
-    /// Whether no option is set.
-    pub fn is_empty(&self) -> bool {
-        self.raw.is_empty()
+        let map = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => map,
+            Ok(other) => {
+                return Err(format!(
+                    "install options must be a JSON object, got {other}"
+                ));
+            }
+            Err(e) => return Err(format!("install options are not valid JSON: {e}")),
+        };
+        let config = CodeAnatomyConfig::default()
+            .with_install_options(&map)
+            .map_err(|e| e.to_string())?;
+        Ok(InstallOptions { config })
     }
 }
 
 /// Every scalar UDF, each wrapped so that a panic inside it becomes an error.
-pub fn scalar_udfs(_options: &InstallOptions) -> Vec<Arc<ScalarUDF>> {
-    functions::scalar_udfs()
+pub fn scalar_udfs(options: &InstallOptions) -> Vec<Arc<ScalarUDF>> {
+    functions::scalar_udfs(&options.config)
         .into_iter()
         .map(Arc::unwrap_or_clone)
         .chain(inventory::iter::<ExtraScalarUdf>().map(|extra| (extra.0)()))
@@ -86,8 +85,19 @@ pub fn capabilities_snapshot_json() -> Result<String, String> {
         .into_iter()
         .map(|(name, version)| json!({"name": name, "version": version}))
         .collect();
-    serde_json::to_string(&json!({ "plugin": crate::PLUGIN_NAME, "capabilities": caps }))
-        .map_err(|e| e.to_string())
+    let defaults: serde_json::Map<String, Value> = CodeAnatomyConfig::default_entries()
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    serde_json::to_string(&json!({
+        "plugin": crate::PLUGIN_NAME,
+        "capabilities": caps,
+        "config": {
+            "namespace": <CodeAnatomyConfig as datafusion::common::config::ConfigExtension>::PREFIX,
+            "defaults": defaults,
+        },
+    }))
+    .map_err(|e| e.to_string())
 }
 
 /// JSON array with one entry per exported function: name, kind, aliases,
