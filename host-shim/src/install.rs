@@ -4,23 +4,21 @@
 //! built, so a plugin that fails half way leaves nothing in the session.
 
 use std::ffi::c_void;
-use std::hash::{Hash, Hasher};
 use std::mem::MaybeUninit;
-use std::str::FromStr;
 use std::sync::Arc;
 
-use abi_stable::std_types::{RResult, RStr};
-use datafusion::arrow::datatypes::{DataType, FieldRef};
-use datafusion::common::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, Documentation, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
-    Signature, TypeSignature,
-};
+use abi_stable::std_types::{RResult, RStr, RString};
+use datafusion::logical_expr::{AggregateUDFImpl, ScalarUDFImpl, WindowUDFImpl};
 use datafusion::prelude::SessionContext;
+use datafusion_ffi::config::extension_options::FFI_ExtensionOptions;
+use datafusion_ffi::udaf::FFI_AggregateUDF;
 use datafusion_ffi::udf::FFI_ScalarUDF;
+use datafusion_ffi::udwf::FFI_WindowUDF;
 use df_plugin_abi::export_kind;
+use serde_json::Value;
 
 use crate::error::LoadError;
+use crate::foreign::{PluginAggregateUdf, PluginScalarUdf, PluginWindowUdf};
 use crate::loader::Plugin;
 use crate::snapshot::{self, FunctionEntry};
 
@@ -29,6 +27,30 @@ use crate::snapshot::{self, FunctionEntry};
 pub struct InstallReport {
     /// Names of the scalar functions registered (without aliases).
     pub scalar_udfs: Vec<String>,
+    /// Names of the aggregate functions registered.
+    pub aggregate_udfs: Vec<String>,
+    /// Names of the window functions registered.
+    pub window_udfs: Vec<String>,
+    /// The configuration namespace registered for `SET <namespace>.<key>`.
+    pub config_namespace: Option<String>,
+}
+
+/// Marks the datafusion-ffi type each export kind writes, so a kind code
+/// and its type cannot be mixed up at a call site.
+trait ExportType: Sized {
+    const KIND: u32;
+}
+
+impl ExportType for FFI_ScalarUDF {
+    const KIND: u32 = export_kind::SCALAR_UDF;
+}
+
+impl ExportType for FFI_AggregateUDF {
+    const KIND: u32 = export_kind::AGGREGATE_UDF;
+}
+
+impl ExportType for FFI_WindowUDF {
+    const KIND: u32 = export_kind::WINDOW_UDF;
 }
 
 impl Plugin {
@@ -39,7 +61,8 @@ impl Plugin {
         self.snapshot_text("registry", (self.module.registry_snapshot())())
     }
 
-    /// The capabilities snapshot (JSON object).
+    /// The capabilities snapshot (JSON object): capabilities with versions,
+    /// and the configuration namespace with its defaults.
     pub fn capabilities_snapshot(&self) -> Result<String, LoadError> {
         self.snapshot_text("capabilities", (self.module.capabilities_snapshot())())
     }
@@ -47,11 +70,7 @@ impl Plugin {
     /// The registry snapshot, parsed.
     pub fn functions(&self) -> Result<Vec<FunctionEntry>, LoadError> {
         let text = self.registry_snapshot()?;
-        snapshot::parse_registry(&text).map_err(|reason| LoadError::Snapshot {
-            plugin: self.manifest.plugin_name.clone(),
-            what: "registry",
-            reason,
-        })
+        snapshot::parse_registry(&text).map_err(|reason| self.snapshot_error("registry", reason))
     }
 
     /// Installs everything the plugin exports, with default options.
@@ -59,54 +78,86 @@ impl Plugin {
         self.install_with_options(ctx, &serde_json::json!({}))
     }
 
-    /// Installs everything the plugin exports; `options` is a JSON object of
-    /// install options the plugin interprets.
+    /// Installs everything the plugin exports. `options` is a JSON object of
+    /// install options (for CodeAnatomy: defaults of the configurable
+    /// function arguments, e.g. `{"span_line_base": 1}`); the plugin refuses
+    /// unknown keys and bad values before anything is registered.
     pub fn install_with_options(
         &self,
         ctx: &SessionContext,
-        options: &serde_json::Value,
+        options: &Value,
     ) -> Result<InstallReport, LoadError> {
-        let options = options.to_string();
+        let options_text = options.to_string();
         let entries = self.functions()?;
-        let udfs = self.build_scalar_udfs(&options, &entries)?;
+        let entry = |name: &str, kind: &str| {
+            entries
+                .iter()
+                .find(|e| e.kind == kind && e.name == name)
+                .cloned()
+        };
+
+        let scalars: Vec<_> = self
+            .take_exports::<FFI_ScalarUDF>(&options_text)?
+            .into_iter()
+            .map(|ffi| {
+                let foreign: Arc<dyn ScalarUDFImpl> = ffi.into();
+                let e = entry(foreign.name(), "scalar");
+                PluginScalarUdf::wrap(foreign, e.as_ref())
+            })
+            .collect();
+        let aggregates: Vec<_> = self
+            .take_exports::<FFI_AggregateUDF>(&options_text)?
+            .iter()
+            .map(|ffi| {
+                let foreign: Arc<dyn AggregateUDFImpl> = ffi.into();
+                let e = entry(foreign.name(), "aggregate");
+                PluginAggregateUdf::wrap(foreign, e.as_ref())
+            })
+            .collect();
+        let windows: Vec<_> = self
+            .take_exports::<FFI_WindowUDF>(&options_text)?
+            .iter()
+            .map(|ffi| {
+                let foreign: Arc<dyn WindowUDFImpl> = ffi.into();
+                let e = entry(foreign.name(), "window");
+                PluginWindowUdf::wrap(foreign, e.as_ref())
+            })
+            .collect();
+        let config = self.config_settings(options)?;
+
+        // Everything was built: registering cannot fail half way from here.
         let mut report = InstallReport::default();
-        for udf in udfs {
+        for udf in scalars {
             report.scalar_udfs.push(udf.name().to_string());
             ctx.register_udf(udf);
+        }
+        for udaf in aggregates {
+            report.aggregate_udfs.push(udaf.name().to_string());
+            ctx.register_udaf(udaf);
+        }
+        for udwf in windows {
+            report.window_udfs.push(udwf.name().to_string());
+            ctx.register_udwf(udwf);
+        }
+        if let Some((namespace, settings)) = config {
+            register_settings(ctx, &settings);
+            report.config_namespace = Some(namespace);
         }
         Ok(report)
     }
 
-    fn snapshot_text(
-        &self,
-        what: &'static str,
-        result: RResult<abi_stable::std_types::RString, abi_stable::std_types::RString>,
-    ) -> Result<String, LoadError> {
-        result
-            .into_result()
-            .map(|s| s.into_string())
-            .map_err(|e| LoadError::Snapshot {
-                plugin: self.manifest.plugin_name.clone(),
-                what,
-                reason: e.into_string(),
-            })
-    }
-
-    fn build_scalar_udfs(
-        &self,
-        options: &str,
-        entries: &[FunctionEntry],
-    ) -> Result<Vec<ScalarUDF>, LoadError> {
-        let count = (self.module.export_count())(export_kind::SCALAR_UDF);
+    /// Every export of `T`'s kind, built by the plugin into host memory.
+    fn take_exports<T: ExportType>(&self, options: &str) -> Result<Vec<T>, LoadError> {
+        let count = (self.module.export_count())(T::KIND);
         (0..count)
             .map(|index| {
-                let mut slot = MaybeUninit::<FFI_ScalarUDF>::uninit();
+                let mut slot = MaybeUninit::<T>::uninit();
                 // SAFETY: the gate checked that plugin and host share the
                 // datafusion-ffi major, so `slot` has the layout the plugin
-                // writes; on ROk the plugin has initialised it.
+                // writes for this kind; on ROk the plugin has initialised it.
                 let result = unsafe {
                     (self.module.export())(
-                        export_kind::SCALAR_UDF,
+                        T::KIND,
                         index,
                         RStr::from_str(options),
                         std::ptr::null::<c_void>(),
@@ -114,17 +165,10 @@ impl Plugin {
                     )
                 };
                 match result {
-                    RResult::ROk(()) => {
-                        let ffi = unsafe { slot.assume_init() };
-                        let foreign: Arc<dyn ScalarUDFImpl> = ffi.into();
-                        let entry = entries
-                            .iter()
-                            .find(|e| e.kind == "scalar" && e.name == foreign.name());
-                        Ok(PluginScalarUdf::wrap(foreign, entry))
-                    }
+                    RResult::ROk(()) => Ok(unsafe { slot.assume_init() }),
                     RResult::RErr(reason) => Err(LoadError::Export {
                         plugin: self.manifest.plugin_name.clone(),
-                        kind: export_kind::name(export_kind::SCALAR_UDF),
+                        kind: export_kind::name(T::KIND),
                         index,
                         reason: reason.into_string(),
                     }),
@@ -132,137 +176,83 @@ impl Plugin {
             })
             .collect()
     }
-}
 
-/// A plugin scalar UDF as the host registers it: the datafusion-ffi foreign
-/// UDF, plus the parameter names and documentation from the plugin's
-/// registry snapshot (datafusion-ffi 55 carries neither).
-#[derive(Debug)]
-pub struct PluginScalarUdf {
-    inner: Arc<dyn ScalarUDFImpl>,
-    signature: Signature,
-    documentation: Option<Documentation>,
-}
-
-impl PluginScalarUdf {
-    /// Wraps a foreign UDF with the metadata of its registry entry.
-    pub fn wrap(inner: Arc<dyn ScalarUDFImpl>, entry: Option<&FunctionEntry>) -> ScalarUDF {
-        let signature = entry.map_or_else(
-            || inner.signature().clone(),
-            |e| host_signature(inner.signature(), e),
-        );
-        let documentation = entry.and_then(FunctionEntry::documentation);
-        ScalarUDF::new_from_impl(PluginScalarUdf {
-            inner,
-            signature,
-            documentation,
-        })
-    }
-}
-
-/// The signature the host plans with.
-///
-/// A foreign UDF's signature is bare `UserDefined` (every call is coerced by
-/// the plugin's own `coerce_types`), which `information_schema` and
-/// `SHOW FUNCTIONS` cannot describe. The plugin's probed signatures are added
-/// after it as `Exact` alternatives, for the listing only: the `UserDefined`
-/// variant never fails (see `PluginScalarUdf::coerce_types`), so planning
-/// always follows the plugin's own coercion. Parameter names are
-/// set directly because DataFusion only validates them for fixed arities.
-fn host_signature(foreign: &Signature, entry: &FunctionEntry) -> Signature {
-    let exact: Vec<TypeSignature> = entry
-        .signatures
-        .iter()
-        .filter_map(|s| {
-            s.args
-                .iter()
-                .map(|t| DataType::from_str(t).ok())
-                .collect::<Option<Vec<_>>>()
-        })
-        .map(TypeSignature::Exact)
-        .collect();
-    let mut signature = if exact.is_empty() {
-        foreign.clone()
-    } else {
-        let mut variants = vec![TypeSignature::UserDefined];
-        variants.extend(exact);
-        Signature::one_of(variants, foreign.volatility)
-    };
-    signature.parameter_names = entry.parameters.clone();
-    signature
-}
-
-impl PluginScalarUdf {
-    fn has_listing_variants(&self) -> bool {
-        matches!(self.signature.type_signature, TypeSignature::OneOf(_))
-    }
-}
-
-impl PartialEq for PluginScalarUdf {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner) && self.signature == other.signature
-    }
-}
-
-impl Eq for PluginScalarUdf {}
-
-impl Hash for PluginScalarUdf {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.inner.name().hash(state);
-        self.signature.hash(state);
-    }
-}
-
-impl ScalarUDFImpl for PluginScalarUdf {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn aliases(&self) -> &[String] {
-        self.inner.aliases()
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
-        self.inner.return_type(arg_types)
-    }
-
-    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
-        // A refusal deferred by `coerce_types` surfaces here, at planning
-        // time, with the plugin's own message.
-        let arg_types: Vec<DataType> = args
-            .arg_fields
-            .iter()
-            .map(|f| f.data_type().clone())
+    /// `(namespace, [(namespace.key, value)])`: the plugin's configuration
+    /// defaults with the install options applied, for the session.
+    fn config_settings(
+        &self,
+        options: &Value,
+    ) -> Result<Option<(String, Vec<(String, String)>)>, LoadError> {
+        let caps: Value = serde_json::from_str(&self.capabilities_snapshot()?)
+            .map_err(|e| self.snapshot_error("capabilities", e.to_string()))?;
+        let Some(config) = caps.get("config") else {
+            return Ok(None);
+        };
+        let namespace = config["namespace"]
+            .as_str()
+            .ok_or_else(|| self.snapshot_error("capabilities", "config has no namespace".into()))?
+            .to_string();
+        let mut settings: Vec<(String, String)> = config["defaults"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), text_of(v)))
             .collect();
-        self.inner.coerce_types(&arg_types)?;
-        self.inner.return_field_from_args(args)
+        for (key, value) in options.as_object().into_iter().flatten() {
+            match settings.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = text_of(value),
+                None => settings.push((key.clone(), text_of(value))),
+            }
+        }
+        let settings = settings
+            .into_iter()
+            .map(|(k, v)| (format!("{namespace}.{k}"), v))
+            .collect();
+        Ok(Some((namespace, settings)))
     }
 
-    /// The plugin decides; when it refuses, the types are returned unchanged
-    /// so that DataFusion does not fall back to the listing-only `Exact`
-    /// variants (which would accept, say, any type cast to text), and
-    /// `return_field_from_args` reports the plugin's error instead.
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        match self.inner.coerce_types(arg_types) {
-            Ok(types) => Ok(types),
-            Err(_) if self.has_listing_variants() => Ok(arg_types.to_vec()),
-            Err(e) => Err(e),
+    fn snapshot_text(
+        &self,
+        what: &'static str,
+        result: RResult<RString, RString>,
+    ) -> Result<String, LoadError> {
+        result
+            .into_result()
+            .map(|s| s.into_string())
+            .map_err(|e| self.snapshot_error(what, e.into_string()))
+    }
+
+    fn snapshot_error(&self, what: &'static str, reason: String) -> LoadError {
+        LoadError::Snapshot {
+            plugin: self.manifest.plugin_name.clone(),
+            what,
+            reason,
         }
     }
+}
 
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        self.inner.invoke_with_args(args)
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
+}
 
-    fn short_circuits(&self) -> bool {
-        self.inner.short_circuits()
+/// Puts the plugin's settings into the session as datafusion-ffi's generic
+/// extension options, which is what lets `SET codeanatomy_udf.<key> = ...`
+/// work in a host that has no Rust type for the namespace; the values reach
+/// the plugin with every function call.
+fn register_settings(ctx: &SessionContext, settings: &[(String, String)]) {
+    let state = ctx.state_ref();
+    let mut state = state.write();
+    let extensions = &mut state.config_mut().options_mut().extensions;
+    if extensions.get::<FFI_ExtensionOptions>().is_none() {
+        extensions.insert(FFI_ExtensionOptions::default());
     }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.documentation.as_ref()
+    if let Some(ffi) = extensions.get_mut::<FFI_ExtensionOptions>() {
+        for (key, value) in settings {
+            // FFI_ExtensionOptions stores any namespaced key; it cannot fail.
+            let _ = datafusion::common::config::ExtensionOptions::set(ffi, key, value);
+        }
     }
 }

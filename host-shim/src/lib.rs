@@ -19,6 +19,7 @@
 //! the Python module all go through [`Plugin::load`].
 
 pub mod error;
+pub mod foreign;
 pub mod image_check;
 pub mod install;
 pub mod loader;

@@ -5,10 +5,12 @@
 //! before touching any DataFusion object. The rlib is also usable in-process
 //! (benchmarks compare the two).
 
+pub mod aggregates;
 pub mod config;
 pub mod export;
 pub mod functions;
 pub mod registry;
+pub mod windows;
 
 /// The plugin's name, as its manifest declares it.
 pub const PLUGIN_NAME: &str = "codeanatomy";

@@ -2,16 +2,20 @@
 //! capabilities, the export entry points and the snapshots all derive from
 //! it, so they cannot disagree.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use datafusion::arrow::datatypes::{DataType, Field};
-use datafusion::logical_expr::{ReturnFieldArgs, ScalarUDF, Volatility};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::config::ConfigExtension;
+use datafusion::logical_expr::function::WindowUDFFieldArgs;
+use datafusion::logical_expr::{
+    AggregateUDF, Documentation, ReturnFieldArgs, ScalarUDF, Signature, Volatility, WindowUDF,
+};
 use df_plugin_abi::export_kind;
 use serde_json::{Value, json};
 
 use crate::config::CodeAnatomyConfig;
-use crate::export::guard::PanicGuardedUdf;
-use crate::functions;
+use crate::export::guard::{PanicGuardedUdaf, PanicGuardedUdf, PanicGuardedUdwf};
+use crate::{aggregates, functions, windows};
 
 /// A scalar UDF contributed by a crate that links this plugin as an rlib and
 /// builds its own cdylib from it (e.g. a test fixture that must prove that a
@@ -61,25 +65,88 @@ pub fn scalar_udfs(options: &InstallOptions) -> Vec<Arc<ScalarUDF>> {
         .collect()
 }
 
-/// How many exports of `kind` there are with default options.
+/// Every aggregate UDF, each wrapped so that a panic inside it (or inside one
+/// of its accumulators) becomes an error.
+pub fn aggregate_udfs(options: &InstallOptions) -> Vec<Arc<AggregateUDF>> {
+    aggregates::aggregate_udfs(&options.config)
+        .into_iter()
+        .map(|udaf| Arc::new(PanicGuardedUdaf::wrap(Arc::unwrap_or_clone(udaf))))
+        .collect()
+}
+
+/// Every window UDF, each wrapped so that a panic inside it (or inside one of
+/// its evaluators) becomes an error.
+pub fn window_udfs(options: &InstallOptions) -> Vec<Arc<WindowUDF>> {
+    windows::window_udfs(&options.config)
+        .into_iter()
+        .map(|udwf| Arc::new(PanicGuardedUdwf::wrap(Arc::unwrap_or_clone(udwf))))
+        .collect()
+}
+
+/// Everything exported for one set of install options, built once: a host
+/// asks for the exports one index at a time, and rebuilding every function
+/// per call would make `install` quadratic.
+#[derive(Debug)]
+pub struct ExportSet {
+    /// See [`scalar_udfs`].
+    pub scalar: Vec<Arc<ScalarUDF>>,
+    /// See [`aggregate_udfs`].
+    pub aggregate: Vec<Arc<AggregateUDF>>,
+    /// See [`window_udfs`].
+    pub window: Vec<Arc<WindowUDF>>,
+}
+
+/// The export set for install options given as JSON text (cached per text).
+pub fn export_set(options_json: &str) -> Result<Arc<ExportSet>, String> {
+    static CACHE: Mutex<Vec<(String, Arc<ExportSet>)>> = Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, set)) = cache.iter().find(|(k, _)| k == options_json) {
+        return Ok(Arc::clone(set));
+    }
+    let options = InstallOptions::from_json(options_json)?;
+    let set = Arc::new(ExportSet {
+        scalar: scalar_udfs(&options),
+        aggregate: aggregate_udfs(&options),
+        window: window_udfs(&options),
+    });
+    // A host installs with a handful of option sets at most; the bound only
+    // guards against a caller that varies them without end.
+    if cache.len() >= 16 {
+        cache.remove(0);
+    }
+    cache.push((options_json.to_string(), Arc::clone(&set)));
+    Ok(set)
+}
+
+/// How many exports of `kind` there are (the count does not depend on the
+/// install options).
 pub fn export_count(kind: u32) -> usize {
+    let Ok(set) = export_set("{}") else {
+        return 0;
+    };
     match kind {
-        export_kind::SCALAR_UDF => scalar_udfs(&InstallOptions::default()).len(),
+        export_kind::SCALAR_UDF => set.scalar.len(),
+        export_kind::AGGREGATE_UDF => set.aggregate.len(),
+        export_kind::WINDOW_UDF => set.window.len(),
         _ => 0,
     }
 }
 
 /// `(capability, version)` pairs for the manifest.
 pub fn capabilities() -> Vec<(&'static str, u32)> {
-    let mut caps = Vec::new();
-    if export_count(export_kind::SCALAR_UDF) > 0 {
-        caps.push(("scalar_udf", 1));
-    }
-    caps
+    [
+        (export_kind::SCALAR_UDF, "scalar_udf"),
+        (export_kind::AGGREGATE_UDF, "aggregate_udf"),
+        (export_kind::WINDOW_UDF, "window_udf"),
+    ]
+    .into_iter()
+    .filter(|(kind, _)| export_count(*kind) > 0)
+    .map(|(_, name)| (name, 1))
+    .collect()
 }
 
-/// JSON object: every capability with its version and the export kind that
-/// carries it.
+/// JSON object: every capability with its version, and the configuration
+/// namespace with its defaults.
 pub fn capabilities_snapshot_json() -> Result<String, String> {
     let caps: Vec<Value> = capabilities()
         .into_iter()
@@ -93,7 +160,7 @@ pub fn capabilities_snapshot_json() -> Result<String, String> {
         "plugin": crate::PLUGIN_NAME,
         "capabilities": caps,
         "config": {
-            "namespace": <CodeAnatomyConfig as datafusion::common::config::ConfigExtension>::PREFIX,
+            "namespace": CodeAnatomyConfig::PREFIX,
             "defaults": defaults,
         },
     }))
@@ -104,10 +171,56 @@ pub fn capabilities_snapshot_json() -> Result<String, String> {
 /// parameter names, accepted signatures with their return types, volatility
 /// and documentation.
 pub fn registry_snapshot_json() -> Result<String, String> {
-    let entries: Vec<Value> = scalar_udfs(&InstallOptions::default())
-        .iter()
-        .map(|udf| scalar_entry(udf))
-        .collect();
+    let set = export_set("{}")?;
+    let mut entries = Vec::new();
+    for udf in &set.scalar {
+        entries.push(entry(
+            "scalar",
+            udf.name(),
+            udf.aliases(),
+            udf.signature(),
+            udf.documentation(),
+            |args| udf.coerce_types(args),
+            |args| {
+                let fields = probe_fields(args);
+                let scalars = vec![None; args.len()];
+                udf.return_field_from_args(ReturnFieldArgs {
+                    arg_fields: &fields,
+                    scalar_arguments: &scalars,
+                })
+                .map(|f| f.data_type().clone())
+            },
+        ));
+    }
+    for udaf in &set.aggregate {
+        entries.push(entry(
+            "aggregate",
+            udaf.name(),
+            udaf.aliases(),
+            udaf.signature(),
+            udaf.documentation(),
+            |args| udaf.coerce_types(args),
+            |args| {
+                udaf.return_field(&probe_fields(args))
+                    .map(|f| f.data_type().clone())
+            },
+        ));
+    }
+    for udwf in &set.window {
+        entries.push(entry(
+            "window",
+            udwf.name(),
+            udwf.aliases(),
+            udwf.signature(),
+            udwf.documentation(),
+            |args| udwf.coerce_types(args),
+            |args| {
+                let fields = probe_fields(args);
+                udwf.field(WindowUDFFieldArgs::new(&fields, udwf.name()))
+                    .map(|f| f.data_type().clone())
+            },
+        ));
+    }
     serde_json::to_string(&entries).map_err(|e| e.to_string())
 }
 
@@ -119,16 +232,29 @@ fn volatility_name(v: Volatility) -> &'static str {
     }
 }
 
-fn scalar_entry(udf: &ScalarUDF) -> Value {
-    let signature = udf.signature();
-    let parameters = signature.parameter_names.clone();
-    let doc = udf.documentation();
+fn probe_fields(args: &[DataType]) -> Vec<FieldRef> {
+    args.iter()
+        .enumerate()
+        .map(|(i, t)| Arc::new(Field::new(format!("arg_{i}"), t.clone(), true)))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn entry(
+    kind: &str,
+    name: &str,
+    aliases: &[String],
+    signature: &Signature,
+    doc: Option<&Documentation>,
+    coerce: impl Fn(&[DataType]) -> datafusion::common::Result<Vec<DataType>>,
+    returns: impl Fn(&[DataType]) -> datafusion::common::Result<DataType>,
+) -> Value {
     json!({
-        "name": udf.name(),
-        "kind": "scalar",
-        "aliases": udf.aliases(),
-        "parameters": parameters,
-        "signatures": probe_signatures(udf),
+        "name": name,
+        "kind": kind,
+        "aliases": aliases,
+        "parameters": signature.parameter_names.clone(),
+        "signatures": probe_signatures(signature, coerce, returns),
         "volatility": volatility_name(signature.volatility),
         "description": doc.map(|d| d.description.clone()),
         "syntax_example": doc.map(|d| d.syntax_example.clone()),
@@ -142,53 +268,80 @@ fn scalar_entry(udf: &ScalarUDF) -> Value {
     })
 }
 
-/// The argument type lists a function accepts as they are (without
-/// coercion), found by asking its own `coerce_types` about a small set of
-/// representative types, each with the return type it yields.
-fn probe_signatures(udf: &ScalarUDF) -> Vec<Value> {
-    const PROBES: [DataType; 6] = [
+/// Representative argument types a function may accept, for the listing.
+fn probe_types() -> Vec<DataType> {
+    let utf8 = DataType::Utf8;
+    vec![
         DataType::Utf8,
         DataType::LargeUtf8,
         DataType::Utf8View,
         DataType::Int64,
-        DataType::Boolean,
+        DataType::Int32,
         DataType::Float64,
-    ];
-    let max_arity = udf
-        .signature()
-        .parameter_names
-        .as_ref()
-        .map_or(2, |p| p.len())
-        .min(4);
-    let mut found = Vec::new();
-    for arity in 1..=max_arity {
-        let combos = PROBES.len().pow(arity as u32);
-        for mut code in 0..combos {
-            let args: Vec<DataType> = (0..arity)
-                .map(|_| {
-                    let t = PROBES[code % PROBES.len()].clone();
-                    code /= PROBES.len();
-                    t
-                })
-                .collect();
-            if udf.coerce_types(&args).ok().as_ref() != Some(&args) {
-                continue;
+        DataType::Boolean,
+        DataType::new_list(DataType::Int64, true),
+        DataType::new_list(utf8.clone(), true),
+        DataType::Map(
+            Arc::new(Field::new(
+                "entries",
+                DataType::Struct(
+                    vec![
+                        Field::new("key", utf8.clone(), false),
+                        Field::new("value", utf8, true),
+                    ]
+                    .into(),
+                ),
+                false,
+            )),
+            false,
+        ),
+    ]
+}
+
+/// The argument type lists a function accepts as they are, found by asking
+/// its own coercion: the types it chooses for untyped NULLs, for each probe
+/// type in every position, and for each probe type in one position at a
+/// time. Only lists that the function leaves unchanged (i.e. accepts
+/// natively) and for which it names a return type are kept, at most
+/// `MAX_SIGNATURES` of them.
+fn probe_signatures(
+    signature: &Signature,
+    coerce: impl Fn(&[DataType]) -> datafusion::common::Result<Vec<DataType>>,
+    returns: impl Fn(&[DataType]) -> datafusion::common::Result<DataType>,
+) -> Vec<Value> {
+    const MAX_SIGNATURES: usize = 12;
+    let max_arity = signature.parameter_names.as_ref().map_or(2, |p| p.len());
+    let probes = probe_types();
+    let mut candidates: Vec<Vec<DataType>> = Vec::new();
+    for arity in 0..=max_arity {
+        let base = coerce(&vec![DataType::Null; arity]).ok();
+        candidates.extend(base.clone());
+        for probe in &probes {
+            candidates.extend(coerce(&vec![probe.clone(); arity]).ok());
+            if let Some(base) = &base {
+                for position in 0..arity {
+                    let mut args = base.clone();
+                    args[position] = probe.clone();
+                    candidates.extend(coerce(&args).ok());
+                }
             }
-            let fields: Vec<_> = args
-                .iter()
-                .map(|t| Arc::new(Field::new("a", t.clone(), true)))
-                .collect();
-            let scalars = vec![None; args.len()];
-            let ret = udf.return_field_from_args(ReturnFieldArgs {
-                arg_fields: &fields,
-                scalar_arguments: &scalars,
-            });
-            if let Ok(ret) = ret {
-                found.push(json!({
-                    "args": args.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
-                    "returns": ret.data_type().to_string(),
-                }));
-            }
+        }
+    }
+    let mut found: Vec<Value> = Vec::new();
+    let mut seen: Vec<Vec<DataType>> = Vec::new();
+    for args in candidates {
+        if found.len() >= MAX_SIGNATURES || seen.contains(&args) {
+            continue;
+        }
+        seen.push(args.clone());
+        if coerce(&args).ok().as_ref() != Some(&args) {
+            continue;
+        }
+        if let Ok(ret) = returns(&args) {
+            found.push(json!({
+                "args": args.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+                "returns": ret.to_string(),
+            }));
         }
     }
     found

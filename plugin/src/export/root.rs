@@ -6,11 +6,13 @@ use std::sync::Arc;
 use abi_stable::export_root_module;
 use abi_stable::prefix_type::PrefixTypeTrait;
 use abi_stable::std_types::{RResult, RStr, RString};
+use datafusion_ffi::udaf::FFI_AggregateUDF;
 use datafusion_ffi::udf::FFI_ScalarUDF;
+use datafusion_ffi::udwf::FFI_WindowUDF;
 use df_plugin_abi::{ManifestRef, PluginModule, PluginModuleRef, export_kind};
 
 use super::guard::ffi_guard;
-use crate::registry::{self, InstallOptions};
+use crate::registry;
 
 /// The root module abi_stable exports under its fixed symbol name.
 #[export_root_module]
@@ -63,20 +65,36 @@ unsafe extern "C" fn export(
         if out.is_null() {
             return Err("export called with a null output pointer".to_string());
         }
-        let options = InstallOptions::from_json(options.as_str())?;
+        let set = registry::export_set(options.as_str())?;
+        let missing = |len: usize| {
+            format!(
+                "{} export index {index} out of range (the plugin has {len})",
+                export_kind::name(kind)
+            )
+        };
+        // SAFETY (all arms): the host passes memory valid for one value of
+        // the kind's datafusion-ffi type (same datafusion-ffi major, checked
+        // before any export is requested).
         match kind {
             export_kind::SCALAR_UDF => {
-                let udfs = registry::scalar_udfs(&options);
-                let udf = udfs.get(index).ok_or_else(|| {
-                    format!(
-                        "scalar_udf export index {index} out of range (the plugin has {})",
-                        udfs.len()
-                    )
-                })?;
+                let udf = set.scalar.get(index).ok_or_else(|| missing(set.scalar.len()))?;
                 let ffi = FFI_ScalarUDF::from(Arc::clone(udf));
-                // SAFETY: the host passes memory valid for one FFI_ScalarUDF
-                // (same datafusion-ffi major, checked before any export).
                 unsafe { out.cast::<FFI_ScalarUDF>().write(ffi) };
+                Ok(())
+            }
+            export_kind::AGGREGATE_UDF => {
+                let udaf = set
+                    .aggregate
+                    .get(index)
+                    .ok_or_else(|| missing(set.aggregate.len()))?;
+                let ffi = FFI_AggregateUDF::from(Arc::clone(udaf));
+                unsafe { out.cast::<FFI_AggregateUDF>().write(ffi) };
+                Ok(())
+            }
+            export_kind::WINDOW_UDF => {
+                let udwf = set.window.get(index).ok_or_else(|| missing(set.window.len()))?;
+                let ffi = FFI_WindowUDF::from(Arc::clone(udwf));
+                unsafe { out.cast::<FFI_WindowUDF>().write(ffi) };
                 Ok(())
             }
             other => Err(format!(

@@ -37,7 +37,7 @@ pub(crate) fn invoke(
 /// A session with every plugin scalar UDF registered.
 pub(crate) fn session() -> SessionContext {
     let ctx = SessionContext::new();
-    for udf in super::scalar_udfs() {
+    for udf in super::scalar_udfs(&crate::config::CodeAnatomyConfig::default()) {
         ctx.register_udf(udf.as_ref().clone());
     }
     ctx

@@ -1,53 +1,13 @@
-//! Panic containment at the boundary.
-//!
-//! A panic that reaches an `extern "C"` frame aborts the whole host process.
-//! The plugin's own entry points run under [`ffi_guard`]; UDF kernels, which
-//! datafusion-ffi calls through its own `extern "C"` wrappers, are wrapped in
-//! [`PanicGuardedUdf`] so a panic becomes a `DataFusionError` instead.
+//! Panic containment for scalar UDFs.
 
-use std::any::Any;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use abi_stable::std_types::{RResult, RString};
 use datafusion::arrow::datatypes::{DataType, FieldRef};
-use datafusion::common::{DataFusionError, Result};
+use datafusion::common::Result;
 use datafusion::logical_expr::{
     ColumnarValue, Documentation, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
     Signature,
 };
 
-/// Text of a panic payload.
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "non-string panic payload".to_string()
-    }
-}
-
-/// Runs `f`, turning an error or a panic into an `RErr` message.
-pub fn ffi_guard<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> RResult<T, RString> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(v)) => RResult::ROk(v),
-        Ok(Err(e)) => RResult::RErr(RString::from(e)),
-        Err(payload) => RResult::RErr(RString::from(format!(
-            "codeanatomy plugin panicked in {what}: {}",
-            panic_message(payload.as_ref())
-        ))),
-    }
-}
-
-/// Runs `f` for the function `udf`, turning a panic into a `DataFusionError`.
-fn guarded<T>(udf: &str, step: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        Err(DataFusionError::Execution(format!(
-            "function {udf} panicked inside the codeanatomy plugin during {step}: {}",
-            panic_message(payload.as_ref())
-        )))
-    })
-}
+use super::guarded;
 
 /// A scalar UDF whose every fallible call is run under `catch_unwind`.
 #[derive(Debug, PartialEq, Eq, Hash)]
