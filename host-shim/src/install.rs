@@ -8,17 +8,25 @@ use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use abi_stable::std_types::{RResult, RStr, RString};
+use datafusion::catalog::{TableFunctionImpl, TableProviderFactory};
+use datafusion::execution::TaskContextProvider;
 use datafusion::logical_expr::{AggregateUDFImpl, ScalarUDFImpl, WindowUDFImpl};
 use datafusion::prelude::SessionContext;
 use datafusion_ffi::config::extension_options::FFI_ExtensionOptions;
+use datafusion_ffi::proto::logical_extension_codec::FFI_LogicalExtensionCodec;
+use datafusion_ffi::table_provider_factory::FFI_TableProviderFactory;
 use datafusion_ffi::udaf::FFI_AggregateUDF;
 use datafusion_ffi::udf::FFI_ScalarUDF;
+use datafusion_ffi::udtf::FFI_TableFunction;
 use datafusion_ffi::udwf::FFI_WindowUDF;
 use df_plugin_abi::export_kind;
 use serde_json::Value;
 
 use crate::error::LoadError;
-use crate::foreign::{PluginAggregateUdf, PluginScalarUdf, PluginWindowUdf};
+use crate::foreign::{
+    PluginAggregateUdf, PluginScalarUdf, PluginTableFactory, PluginTableFunction, PluginWindowUdf,
+    SessionTaskContext,
+};
 use crate::loader::Plugin;
 use crate::snapshot::{self, FunctionEntry};
 
@@ -31,6 +39,10 @@ pub struct InstallReport {
     pub aggregate_udfs: Vec<String>,
     /// Names of the window functions registered.
     pub window_udfs: Vec<String>,
+    /// Names of the table functions registered.
+    pub table_functions: Vec<String>,
+    /// `STORED AS` formats whose table provider factories were registered.
+    pub table_factories: Vec<String>,
     /// The configuration namespace registered for `SET <namespace>.<key>`.
     pub config_namespace: Option<String>,
 }
@@ -51,6 +63,14 @@ impl ExportType for FFI_AggregateUDF {
 
 impl ExportType for FFI_WindowUDF {
     const KIND: u32 = export_kind::WINDOW_UDF;
+}
+
+impl ExportType for FFI_TableFunction {
+    const KIND: u32 = export_kind::TABLE_FUNCTION;
+}
+
+impl ExportType for FFI_TableProviderFactory {
+    const KIND: u32 = export_kind::TABLE_PROVIDER_FACTORY;
 }
 
 impl Plugin {
@@ -97,7 +117,7 @@ impl Plugin {
         };
 
         let scalars: Vec<_> = self
-            .take_exports::<FFI_ScalarUDF>(&options_text)?
+            .take_exports::<FFI_ScalarUDF>(&options_text, std::ptr::null())?
             .into_iter()
             .map(|ffi| {
                 let foreign: Arc<dyn ScalarUDFImpl> = ffi.into();
@@ -106,7 +126,7 @@ impl Plugin {
             })
             .collect();
         let aggregates: Vec<_> = self
-            .take_exports::<FFI_AggregateUDF>(&options_text)?
+            .take_exports::<FFI_AggregateUDF>(&options_text, std::ptr::null())?
             .iter()
             .map(|ffi| {
                 let foreign: Arc<dyn AggregateUDFImpl> = ffi.into();
@@ -115,7 +135,7 @@ impl Plugin {
             })
             .collect();
         let windows: Vec<_> = self
-            .take_exports::<FFI_WindowUDF>(&options_text)?
+            .take_exports::<FFI_WindowUDF>(&options_text, std::ptr::null())?
             .iter()
             .map(|ffi| {
                 let foreign: Arc<dyn WindowUDFImpl> = ffi.into();
@@ -123,6 +143,38 @@ impl Plugin {
                 PluginWindowUdf::wrap(foreign, e.as_ref())
             })
             .collect();
+        // Table functions and factories get the host session's codec, so the
+        // plugin plans and scans against this session's task context.
+        let task_ctx = SessionTaskContext::for_session(ctx);
+        let provider: Arc<dyn TaskContextProvider> = task_ctx.clone();
+        let codec = FFI_LogicalExtensionCodec::new_default(&provider);
+        let codec_ptr = (&codec as *const FFI_LogicalExtensionCodec).cast::<c_void>();
+        let tables = self
+            .take_exports::<FFI_TableFunction>(&options_text, codec_ptr)?
+            .into_iter()
+            .enumerate()
+            .map(|(index, ffi)| {
+                let name = self.indexed_name(&entries, "table", index)?;
+                let foreign: Arc<dyn TableFunctionImpl> = ffi.into();
+                Ok((
+                    name,
+                    PluginTableFunction::new(foreign, Arc::clone(&task_ctx)),
+                ))
+            })
+            .collect::<Result<Vec<_>, LoadError>>()?;
+        let factories = self
+            .take_exports::<FFI_TableProviderFactory>(&options_text, codec_ptr)?
+            .iter()
+            .enumerate()
+            .map(|(index, ffi)| {
+                let format = self.indexed_name(&entries, "table_provider_factory", index)?;
+                let foreign: Arc<dyn TableProviderFactory> = ffi.into();
+                Ok((
+                    format,
+                    PluginTableFactory::new(foreign, Arc::clone(&task_ctx)),
+                ))
+            })
+            .collect::<Result<Vec<_>, LoadError>>()?;
         let config = self.config_settings(options)?;
 
         // Everything was built: registering cannot fail half way from here.
@@ -139,6 +191,20 @@ impl Plugin {
             report.window_udfs.push(udwf.name().to_string());
             ctx.register_udwf(udwf);
         }
+        for (name, udtf) in tables {
+            ctx.register_udtf(&name, Arc::new(udtf));
+            report.table_functions.push(name);
+        }
+        if !factories.is_empty() {
+            let state = ctx.state_ref();
+            let mut state = state.write();
+            for (format, factory) in factories {
+                state
+                    .table_factories_mut()
+                    .insert(format.to_ascii_uppercase(), Arc::new(factory));
+                report.table_factories.push(format);
+            }
+        }
         if let Some((namespace, settings)) = config {
             register_settings(ctx, &settings);
             report.config_namespace = Some(namespace);
@@ -147,7 +213,14 @@ impl Plugin {
     }
 
     /// Every export of `T`'s kind, built by the plugin into host memory.
-    fn take_exports<T: ExportType>(&self, options: &str) -> Result<Vec<T>, LoadError> {
+    ///
+    /// `input` is the kind's input (see `df_plugin_abi::export_kind`); it must
+    /// stay valid for the duration of the call.
+    fn take_exports<T: ExportType>(
+        &self,
+        options: &str,
+        input: *const c_void,
+    ) -> Result<Vec<T>, LoadError> {
         let count = (self.module.export_count())(T::KIND);
         (0..count)
             .map(|index| {
@@ -160,7 +233,7 @@ impl Plugin {
                         T::KIND,
                         index,
                         RStr::from_str(options),
-                        std::ptr::null::<c_void>(),
+                        input,
                         slot.as_mut_ptr().cast::<c_void>(),
                     )
                 };
@@ -209,6 +282,26 @@ impl Plugin {
             .map(|(k, v)| (format!("{namespace}.{k}"), v))
             .collect();
         Ok(Some((namespace, settings)))
+    }
+
+    /// The name the registry gives export `index` of `kind` (table functions
+    /// and factories carry no name of their own across datafusion-ffi).
+    fn indexed_name(
+        &self,
+        entries: &[FunctionEntry],
+        kind: &str,
+        index: usize,
+    ) -> Result<String, LoadError> {
+        entries
+            .iter()
+            .find(|e| e.kind == kind && e.index == Some(index))
+            .map(|e| e.name.clone())
+            .ok_or_else(|| {
+                self.snapshot_error(
+                    "registry",
+                    format!("no {kind} entry with index {index} for an exported object"),
+                )
+            })
     }
 
     fn snapshot_text(

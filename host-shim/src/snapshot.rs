@@ -28,8 +28,12 @@ pub struct ArgumentDoc {
 pub struct FunctionEntry {
     /// SQL name.
     pub name: String,
-    /// `scalar`, `aggregate`, `window` or `table`.
+    /// `scalar`, `aggregate`, `window`, `table` or `table_provider_factory`.
     pub kind: String,
+    /// Position among the exports of its kind (table functions and
+    /// factories, which carry no name across datafusion-ffi).
+    #[serde(default)]
+    pub index: Option<usize>,
     /// Other SQL names.
     #[serde(default)]
     pub aliases: Vec<String>,

@@ -7,9 +7,12 @@
 
 pub mod aggregates;
 pub mod config;
+pub mod delta;
 pub mod export;
 pub mod functions;
 pub mod registry;
+pub mod runtime;
+pub mod table_functions;
 pub mod windows;
 
 /// The plugin's name, as its manifest declares it.

@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 
 use crate::config::CodeAnatomyConfig;
 use crate::export::guard::{PanicGuardedUdaf, PanicGuardedUdf, PanicGuardedUdwf};
-use crate::{aggregates, functions, windows};
+use crate::table_functions::{TableFactoryEntry, TableFunctionEntry};
+use crate::{aggregates, delta, functions, windows};
 
 /// A scalar UDF contributed by a crate that links this plugin as an rlib and
 /// builds its own cdylib from it (e.g. a test fixture that must prove that a
@@ -94,6 +95,10 @@ pub struct ExportSet {
     pub aggregate: Vec<Arc<AggregateUDF>>,
     /// See [`window_udfs`].
     pub window: Vec<Arc<WindowUDF>>,
+    /// See [`table_functions`].
+    pub table: Vec<TableFunctionEntry>,
+    /// See [`table_provider_factories`].
+    pub factory: Vec<TableFactoryEntry>,
 }
 
 /// The export set for install options given as JSON text (cached per text).
@@ -108,6 +113,8 @@ pub fn export_set(options_json: &str) -> Result<Arc<ExportSet>, String> {
         scalar: scalar_udfs(&options),
         aggregate: aggregate_udfs(&options),
         window: window_udfs(&options),
+        table: table_functions(),
+        factory: table_provider_factories(),
     });
     // A host installs with a handful of option sets at most; the bound only
     // guards against a caller that varies them without end.
@@ -116,6 +123,18 @@ pub fn export_set(options_json: &str) -> Result<Arc<ExportSet>, String> {
     }
     cache.push((options_json.to_string(), Arc::clone(&set)));
     Ok(set)
+}
+
+/// Every table function: the plugin's own, then the Delta ones.
+pub fn table_functions() -> Vec<TableFunctionEntry> {
+    let mut all = crate::table_functions::table_functions();
+    all.extend(delta::table_functions());
+    all
+}
+
+/// Every table provider factory.
+pub fn table_provider_factories() -> Vec<TableFactoryEntry> {
+    delta::table_provider_factories()
 }
 
 /// How many exports of `kind` there are (the count does not depend on the
@@ -128,6 +147,8 @@ pub fn export_count(kind: u32) -> usize {
         export_kind::SCALAR_UDF => set.scalar.len(),
         export_kind::AGGREGATE_UDF => set.aggregate.len(),
         export_kind::WINDOW_UDF => set.window.len(),
+        export_kind::TABLE_FUNCTION => set.table.len(),
+        export_kind::TABLE_PROVIDER_FACTORY => set.factory.len(),
         _ => 0,
     }
 }
@@ -138,6 +159,11 @@ pub fn capabilities() -> Vec<(&'static str, u32)> {
         (export_kind::SCALAR_UDF, "scalar_udf"),
         (export_kind::AGGREGATE_UDF, "aggregate_udf"),
         (export_kind::WINDOW_UDF, "window_udf"),
+        (export_kind::TABLE_FUNCTION, "table_function"),
+        (
+            export_kind::TABLE_PROVIDER_FACTORY,
+            "table_provider_factory",
+        ),
     ]
     .into_iter()
     .filter(|(kind, _)| export_count(*kind) > 0)
@@ -220,6 +246,38 @@ pub fn registry_snapshot_json() -> Result<String, String> {
                     .map(|f| f.data_type().clone())
             },
         ));
+    }
+    for (index, table) in set.table.iter().enumerate() {
+        entries.push(json!({
+            "name": table.name,
+            "kind": "table",
+            "index": index,
+            "aliases": [],
+            "parameters": table.parameters,
+            "signatures": [],
+            "volatility": "volatile",
+            "description": table.description,
+            "syntax_example": table.syntax_example,
+            "sql_example": null,
+            "arguments": null,
+            "doc_section": "CodeAnatomy table functions",
+        }));
+    }
+    for (index, factory) in set.factory.iter().enumerate() {
+        entries.push(json!({
+            "name": factory.format,
+            "kind": "table_provider_factory",
+            "index": index,
+            "aliases": [],
+            "parameters": null,
+            "signatures": [],
+            "volatility": "volatile",
+            "description": factory.description,
+            "syntax_example": format!("CREATE EXTERNAL TABLE t STORED AS {} LOCATION 'uri'", factory.format),
+            "sql_example": null,
+            "arguments": null,
+            "doc_section": "CodeAnatomy table providers",
+        }));
     }
     serde_json::to_string(&entries).map_err(|e| e.to_string())
 }

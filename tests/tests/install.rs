@@ -62,10 +62,10 @@ fn registry_snapshot_lists_every_function_with_metadata() {
             .contains(&json!({"args": ["Utf8"], "returns": "Int64"}))
     );
     let caps: Value = serde_json::from_str(&plugin.capabilities_snapshot().unwrap()).unwrap();
-    assert_eq!(
-        caps["capabilities"],
-        json!([{"name": "scalar_udf", "version": 1}])
-    );
+    let caps = caps["capabilities"].as_array().unwrap();
+    for cap in ["scalar_udf", "table_function"] {
+        assert!(caps.contains(&json!({"name": cap, "version": 1})), "{cap}: {caps:?}");
+    }
 }
 
 #[tokio::test]
@@ -182,4 +182,43 @@ async fn two_sessions_share_one_loaded_library() {
         .await
         .unwrap();
     assert_eq!(v, json!("b52f7e54cd313e691148cc2c80345831"));
+}
+
+#[tokio::test]
+async fn table_function_lists_the_plugin_through_the_dylib() {
+    let ctx = datafusion::prelude::SessionContext::new();
+    let report = load_plugin().install(&ctx).unwrap();
+    assert!(
+        report
+            .table_functions
+            .iter()
+            .any(|n| n == "codeanatomy_functions")
+    );
+    let rows = query_rows(
+        &ctx,
+        "SELECT name, kind, aliases, parameters FROM codeanatomy_functions() WHERE name = 'stable_hash64'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            json!({"name": "stable_hash64", "kind": "scalar", "aliases": "hash64", "parameters": "value"})
+        ]
+    );
+    let err = query_rows(&ctx, "SELECT * FROM codeanatomy_functions(1)")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("takes no arguments"), "{err}");
+    // The function keeps working after the installing handle is gone, and a
+    // dropped session does not break another session's copy.
+    let other = session_with_plugin();
+    drop(ctx);
+    let n = query_scalar(
+        &other,
+        "SELECT count(*) FROM codeanatomy_functions() WHERE kind = 'scalar'",
+    )
+    .await
+    .unwrap();
+    assert!(n.as_i64().unwrap() >= 7, "{n}");
 }

@@ -10,8 +10,10 @@
 pub mod aggregate;
 pub mod listing;
 pub mod scalar;
+pub mod table;
 pub mod window;
 
 pub use aggregate::PluginAggregateUdf;
 pub use scalar::PluginScalarUdf;
+pub use table::{PluginTableFactory, PluginTableFunction, SessionTaskContext};
 pub use window::PluginWindowUdf;

@@ -6,13 +6,16 @@ use std::sync::Arc;
 use abi_stable::export_root_module;
 use abi_stable::prefix_type::PrefixTypeTrait;
 use abi_stable::std_types::{RResult, RStr, RString};
+use datafusion_ffi::proto::logical_extension_codec::FFI_LogicalExtensionCodec;
+use datafusion_ffi::table_provider_factory::FFI_TableProviderFactory;
 use datafusion_ffi::udaf::FFI_AggregateUDF;
 use datafusion_ffi::udf::FFI_ScalarUDF;
+use datafusion_ffi::udtf::FFI_TableFunction;
 use datafusion_ffi::udwf::FFI_WindowUDF;
 use df_plugin_abi::{ManifestRef, PluginModule, PluginModuleRef, export_kind};
 
 use super::guard::ffi_guard;
-use crate::registry;
+use crate::{registry, runtime};
 
 /// The root module abi_stable exports under its fixed symbol name.
 #[export_root_module]
@@ -58,7 +61,7 @@ unsafe extern "C" fn export(
     kind: u32,
     index: usize,
     options: RStr<'_>,
-    _input: *const c_void,
+    input: *const c_void,
     out: *mut c_void,
 ) -> RResult<(), RString> {
     ffi_guard("export", || {
@@ -77,7 +80,10 @@ unsafe extern "C" fn export(
         // before any export is requested).
         match kind {
             export_kind::SCALAR_UDF => {
-                let udf = set.scalar.get(index).ok_or_else(|| missing(set.scalar.len()))?;
+                let udf = set
+                    .scalar
+                    .get(index)
+                    .ok_or_else(|| missing(set.scalar.len()))?;
                 let ffi = FFI_ScalarUDF::from(Arc::clone(udf));
                 unsafe { out.cast::<FFI_ScalarUDF>().write(ffi) };
                 Ok(())
@@ -92,9 +98,40 @@ unsafe extern "C" fn export(
                 Ok(())
             }
             export_kind::WINDOW_UDF => {
-                let udwf = set.window.get(index).ok_or_else(|| missing(set.window.len()))?;
+                let udwf = set
+                    .window
+                    .get(index)
+                    .ok_or_else(|| missing(set.window.len()))?;
                 let ffi = FFI_WindowUDF::from(Arc::clone(udwf));
                 unsafe { out.cast::<FFI_WindowUDF>().write(ffi) };
+                Ok(())
+            }
+            export_kind::TABLE_FUNCTION => {
+                let entry = set
+                    .table
+                    .get(index)
+                    .ok_or_else(|| missing(set.table.len()))?;
+                let codec = host_codec(input)?;
+                let ffi = FFI_TableFunction::new_with_ffi_codec(
+                    Arc::clone(&entry.function),
+                    Some(runtime::handle()),
+                    codec,
+                );
+                unsafe { out.cast::<FFI_TableFunction>().write(ffi) };
+                Ok(())
+            }
+            export_kind::TABLE_PROVIDER_FACTORY => {
+                let entry = set
+                    .factory
+                    .get(index)
+                    .ok_or_else(|| missing(set.factory.len()))?;
+                let codec = host_codec(input)?;
+                let ffi = FFI_TableProviderFactory::new_with_ffi_codec(
+                    Arc::clone(&entry.factory),
+                    Some(runtime::handle()),
+                    codec,
+                );
+                unsafe { out.cast::<FFI_TableProviderFactory>().write(ffi) };
                 Ok(())
             }
             other => Err(format!(
@@ -103,4 +140,19 @@ unsafe extern "C" fn export(
             )),
         }
     })
+}
+
+/// The host's logical extension codec, which carries the host session's task
+/// context: table functions and factories plan and run against the host's
+/// session, never a session of the plugin's own.
+fn host_codec(input: *const c_void) -> Result<FFI_LogicalExtensionCodec, String> {
+    if input.is_null() {
+        return Err(
+            "table exports need the host's FFI_LogicalExtensionCodec as input, got null"
+                .to_string(),
+        );
+    }
+    // SAFETY: for these kinds the contract (abi::export_kind) makes `input`
+    // point to the host's codec, alive for the duration of this call.
+    Ok(unsafe { &*input.cast::<FFI_LogicalExtensionCodec>() }.clone())
 }
