@@ -29,6 +29,7 @@ use crate::foreign::{
 };
 use crate::loader::Plugin;
 use crate::snapshot::{self, FunctionEntry};
+use crate::table_args::NamedTableArguments;
 
 /// What `install` registered.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -191,9 +192,23 @@ impl Plugin {
             report.window_udfs.push(udwf.name().to_string());
             ctx.register_udwf(udwf);
         }
+        let named: Vec<(String, Vec<String>)> = entries
+            .iter()
+            .filter(|e| e.kind == "table")
+            .filter_map(|e| Some((e.name.clone(), e.parameters.clone()?)))
+            .filter(|(_, params)| !params.is_empty())
+            .collect();
         for (name, udtf) in tables {
             ctx.register_udtf(&name, Arc::new(udtf));
             report.table_functions.push(name);
+        }
+        if !named.is_empty() {
+            // Registering a planner cannot fail in DataFusion 55; the Result
+            // is part of its signature only.
+            let _ = ctx
+                .state_ref()
+                .write()
+                .register_relation_planner(Arc::new(NamedTableArguments::new(named)));
         }
         if !factories.is_empty() {
             let state = ctx.state_ref();

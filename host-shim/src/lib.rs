@@ -25,6 +25,7 @@ pub mod install;
 pub mod loader;
 pub mod locate;
 pub mod snapshot;
+pub mod table_args;
 
 pub use error::LoadError;
 

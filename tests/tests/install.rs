@@ -64,7 +64,10 @@ fn registry_snapshot_lists_every_function_with_metadata() {
     let caps: Value = serde_json::from_str(&plugin.capabilities_snapshot().unwrap()).unwrap();
     let caps = caps["capabilities"].as_array().unwrap();
     for cap in ["scalar_udf", "table_function"] {
-        assert!(caps.contains(&json!({"name": cap, "version": 1})), "{cap}: {caps:?}");
+        assert!(
+            caps.contains(&json!({"name": cap, "version": 1})),
+            "{cap}: {caps:?}"
+        );
     }
 }
 
@@ -209,7 +212,27 @@ async fn table_function_lists_the_plugin_through_the_dylib() {
     let err = query_rows(&ctx, "SELECT * FROM codeanatomy_functions(1)")
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("takes no arguments"), "{err}");
+    assert!(err.to_string().contains("'kind' must be a string"), "{err}");
+    // Named arguments for table functions (DataFusion 55 refuses them on its
+    // own; the host shim resolves them against the plugin's parameter names).
+    let by_name = query_scalar(
+        &ctx,
+        "SELECT count(*) FROM codeanatomy_functions(kind => 'table')",
+    )
+    .await
+    .unwrap();
+    let by_position = query_scalar(&ctx, "SELECT count(*) FROM codeanatomy_functions('table')")
+        .await
+        .unwrap();
+    assert_eq!(by_name, by_position);
+    assert!(by_name.as_i64().unwrap() >= 1);
+    let err = query_rows(&ctx, "SELECT * FROM codeanatomy_functions(kinds => 'x')")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no parameter named 'kinds'"),
+        "{err}"
+    );
     // The function keeps working after the installing handle is gone, and a
     // dropped session does not break another session's copy.
     let other = session_with_plugin();

@@ -8,6 +8,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::catalog::{TableFunctionArgs, TableFunctionImpl, TableProvider};
 use datafusion::common::{Result, plan_err};
 use datafusion::datasource::MemTable;
+use datafusion::logical_expr::Expr;
 use serde_json::Value;
 
 use super::TableFunctionEntry;
@@ -17,10 +18,11 @@ use crate::registry;
 pub fn entry() -> TableFunctionEntry {
     TableFunctionEntry {
         name: "codeanatomy_functions",
-        parameters: &[],
+        parameters: &["kind"],
         description: "One row per function the CodeAnatomy plugin exports: name, kind, \
-                      aliases, parameters and description.",
-        syntax_example: "SELECT * FROM codeanatomy_functions()",
+                      aliases, parameters and description; `kind` ('scalar', 'aggregate', \
+                      'window', 'table', 'table_provider_factory') keeps only that kind.",
+        syntax_example: "SELECT * FROM codeanatomy_functions([kind => 'scalar'])",
         function: Arc::new(CodeAnatomyFunctions),
     }
 }
@@ -31,16 +33,34 @@ pub struct CodeAnatomyFunctions;
 
 impl TableFunctionImpl for CodeAnatomyFunctions {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
-        if !args.exprs().is_empty() {
-            return plan_err!(
-                "codeanatomy_functions() takes no arguments, got {}",
-                args.exprs().len()
-            );
-        }
+        let kind = match args.exprs() {
+            [] => None,
+            [Expr::Literal(value, _)] if value.is_null() => None,
+            [Expr::Literal(value, _)] => match value.try_as_str() {
+                Some(Some(kind)) => Some(kind.to_string()),
+                _ => {
+                    return plan_err!(
+                        "codeanatomy_functions: 'kind' must be a string, got {value}"
+                    );
+                }
+            },
+            [other] => {
+                return plan_err!("codeanatomy_functions: 'kind' must be a literal, got {other}");
+            }
+            more => {
+                return plan_err!(
+                    "codeanatomy_functions takes at most 1 argument (kind), got {}",
+                    more.len()
+                );
+            }
+        };
         let snapshot = registry::registry_snapshot_json()
             .map_err(datafusion::common::DataFusionError::Plan)?;
-        let entries: Vec<Value> = serde_json::from_str(&snapshot)
-            .map_err(|e| datafusion::common::DataFusionError::Internal(e.to_string()))?;
+        let entries: Vec<Value> = serde_json::from_str::<Vec<Value>>(&snapshot)
+            .map_err(|e| datafusion::common::DataFusionError::Internal(e.to_string()))?
+            .into_iter()
+            .filter(|e| kind.as_deref().is_none_or(|k| e["kind"] == k))
+            .collect();
         let text = |key: &str, join: bool| -> ArrayRef {
             Arc::new(
                 entries
