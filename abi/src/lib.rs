@@ -10,8 +10,10 @@
 
 pub mod compat;
 pub mod export_kind;
+pub mod function_factory;
 pub mod manifest;
 pub mod module;
+pub mod planner;
 
 pub use compat::{HostRequirements, Mismatch, RequiredCapability, check};
 pub use manifest::{BuildInfo, BuildInfoOwned, Capability, Manifest, ManifestInfo, ManifestRef};
@@ -23,4 +25,4 @@ pub const ABI_MAJOR: u32 = 1;
 /// ABI minor of this contract. A minor bump appends fields to a prefix type
 /// (the root module or the manifest) or adds an export kind; a host that needs
 /// minor `m` accepts plugins of minor `m` or newer.
-pub const ABI_MINOR: u32 = 0;
+pub const ABI_MINOR: u32 = 1;

@@ -60,6 +60,20 @@ pub struct PluginModule {
         input: *const c_void,
         out: *mut c_void,
     ) -> RResult<(), RString>,
+
+    /// ABI 1.1, capability `expr_planner`: plans one operator. `request` is
+    /// a JSON [`crate::planner::OperatorRequest`]; the answer a JSON
+    /// [`crate::planner::OperatorPlan`].
+    pub plan_operator: extern "C" fn(request: RStr<'_>) -> RResult<RString, RString>,
+
+    /// ABI 1.1, capability `function_factory`: judges one `CREATE FUNCTION`.
+    /// `request` is a JSON [`crate::function_factory::CreateFunctionRequest`],
+    /// `options` the install options (JSON object, may carry a
+    /// `function_factory` policy); the answer a JSON
+    /// [`crate::function_factory::FunctionDefinition`], or an error naming
+    /// the policy rule that refused it.
+    pub create_function:
+        extern "C" fn(request: RStr<'_>, options: RStr<'_>) -> RResult<RString, RString>,
 }
 
 impl RootModule for PluginModuleRef {

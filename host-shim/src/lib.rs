@@ -19,11 +19,13 @@
 //! the Python module all go through [`Plugin::load`].
 
 pub mod error;
+pub mod factory;
 pub mod foreign;
 pub mod image_check;
 pub mod install;
 pub mod loader;
 pub mod locate;
+pub mod planner;
 pub mod snapshot;
 pub mod table_args;
 

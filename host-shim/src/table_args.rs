@@ -15,7 +15,9 @@ use datafusion::logical_expr::planner::{
     PlannedRelation, RelationPlanner, RelationPlannerContext, RelationPlanning,
 };
 use datafusion::logical_expr::{Expr, LogicalPlanBuilder};
-use datafusion::sql::sqlparser::ast::{FunctionArg, FunctionArgExpr, TableFactor};
+use datafusion::sql::sqlparser::ast::{
+    Expr as SQLExpr, FunctionArg, FunctionArgExpr, Ident, TableFactor,
+};
 
 /// Resolves named arguments of the listed table functions.
 #[derive(Debug, Default)]
@@ -63,66 +65,16 @@ impl RelationPlanner for NamedTableArguments {
             return Ok(RelationPlanning::Original(Box::new(relation)));
         }
 
-        let mut slots: Vec<Option<Expr>> = vec![None; params.len()];
-        let mut seen_named = false;
-        for (position, arg) in table_args.args.iter().enumerate() {
-            let (slot, value) = match arg {
-                FunctionArg::Unnamed(value) => {
-                    if seen_named {
-                        return plan_err!(
-                            "{function}: positional argument {} follows a named argument",
-                            position + 1
-                        );
-                    }
-                    if position >= params.len() {
-                        return plan_err!(
-                            "{function} takes at most {} arguments ({}), got {}",
-                            params.len(),
-                            params.join(", "),
-                            table_args.args.len()
-                        );
-                    }
-                    (position, value)
-                }
-                FunctionArg::Named {
-                    name: arg_name,
-                    arg: value,
-                    ..
-                } => {
-                    seen_named = true;
-                    let wanted = context.normalize_ident(arg_name.clone());
-                    let Some(slot) = params.iter().position(|p| {
-                        if arg_name.quote_style.is_some() {
-                            *p == arg_name.value
-                        } else {
-                            p.eq_ignore_ascii_case(&wanted)
-                        }
-                    }) else {
-                        return plan_err!(
-                            "{function} has no parameter named '{}'; its parameters are: {}",
-                            arg_name.value,
-                            params.join(", ")
-                        );
-                    };
-                    (slot, value)
-                }
-                other => return plan_err!("{function}: unsupported argument {other}"),
-            };
-            let FunctionArgExpr::Expr(sql_expr) = value else {
-                return plan_err!("{function}: unsupported argument {value}");
-            };
-            if slots[slot].is_some() {
-                return plan_err!("{function}: parameter '{}' given twice", params[slot]);
-            }
-            let expr = context.sql_to_expr(sql_expr.clone(), &DFSchema::empty())?;
-            slots[slot] = Some(expr);
-        }
-        let last_given = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
-        let args: Vec<Expr> = slots
+        let slots = assign_arguments(&function, params, &table_args.args, |ident| {
+            context.normalize_ident(ident.clone())
+        })?;
+        let args = slots
             .into_iter()
-            .take(last_given)
-            .map(|e| e.unwrap_or(Expr::Literal(ScalarValue::Null, None)))
-            .collect();
+            .map(|slot| match slot {
+                Some(sql_expr) => context.sql_to_expr(sql_expr.clone(), &DFSchema::empty()),
+                None => Ok(Expr::Literal(ScalarValue::Null, None)),
+            })
+            .collect::<Result<Vec<_>>>()?;
         let provider = context
             .context_provider()
             .get_table_function_source(&function, args)?;
@@ -137,4 +89,76 @@ impl RelationPlanner for NamedTableArguments {
             alias.clone(),
         ))))
     }
+}
+
+/// Assigns the arguments of a call of table function `function` (parameters
+/// `params`) to parameter positions: positional arguments first, then named
+/// ones (a quoted name matches exactly, an unquoted one case-insensitively
+/// after `normalize`). The result runs up to the last parameter given;
+/// `None` marks a skipped parameter, which the caller passes as NULL.
+///
+/// Shared by the relation planner and the Python module's SQL rewrite, so
+/// both resolve named arguments by the same rule with the same errors.
+pub fn assign_arguments<'a>(
+    function: &str,
+    params: &[String],
+    args: &'a [FunctionArg],
+    normalize: impl Fn(&Ident) -> String,
+) -> Result<Vec<Option<&'a SQLExpr>>> {
+    let mut slots: Vec<Option<&'a SQLExpr>> = vec![None; params.len()];
+    let mut seen_named = false;
+    for (position, arg) in args.iter().enumerate() {
+        let (slot, value) = match arg {
+            FunctionArg::Unnamed(value) => {
+                if seen_named {
+                    return plan_err!(
+                        "{function}: positional argument {} follows a named argument",
+                        position + 1
+                    );
+                }
+                if position >= params.len() {
+                    return plan_err!(
+                        "{function} takes at most {} arguments ({}), got {}",
+                        params.len(),
+                        params.join(", "),
+                        args.len()
+                    );
+                }
+                (position, value)
+            }
+            FunctionArg::Named {
+                name: arg_name,
+                arg: value,
+                ..
+            } => {
+                seen_named = true;
+                let wanted = normalize(arg_name);
+                let Some(slot) = params.iter().position(|p| {
+                    if arg_name.quote_style.is_some() {
+                        *p == arg_name.value
+                    } else {
+                        p.eq_ignore_ascii_case(&wanted)
+                    }
+                }) else {
+                    return plan_err!(
+                        "{function} has no parameter named '{}'; its parameters are: {}",
+                        arg_name.value,
+                        params.join(", ")
+                    );
+                };
+                (slot, value)
+            }
+            other => return plan_err!("{function}: unsupported argument {other}"),
+        };
+        let FunctionArgExpr::Expr(sql_expr) = value else {
+            return plan_err!("{function}: unsupported argument {value}");
+        };
+        if slots[slot].is_some() {
+            return plan_err!("{function}: parameter '{}' given twice", params[slot]);
+        }
+        slots[slot] = Some(sql_expr);
+    }
+    let last_given = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+    slots.truncate(last_given);
+    Ok(slots)
 }

@@ -130,8 +130,8 @@ fn check_accepts_met_requirements() {
 fn check_refuses_with_the_reason() {
     let cases: [(&[&str], &str); 3] = [
         (
-            &["--require", "expr_planner@1"],
-            "lacks required capability expr_planner",
+            &["--require", "gpu_kernels@1"],
+            "lacks required capability gpu_kernels",
         ),
         (
             &["--require-version", ">=5"],

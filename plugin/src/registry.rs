@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::config::CodeAnatomyConfig;
 use crate::export::guard::{PanicGuardedUdaf, PanicGuardedUdf, PanicGuardedUdwf};
 use crate::table_functions::{TableFactoryEntry, TableFunctionEntry};
-use crate::{aggregates, delta, functions, windows};
+use crate::{aggregates, delta, factory, functions, windows};
 
 /// A scalar UDF contributed by a crate that links this plugin as an rlib and
 /// builds its own cdylib from it (e.g. a test fixture that must prove that a
@@ -28,10 +28,21 @@ inventory::collect!(ExtraScalarUdf);
 
 /// Options a host passes to `install`, as a JSON object: the install-time
 /// defaults of [`CodeAnatomyConfig`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct InstallOptions {
     /// The configuration the options describe.
     pub config: CodeAnatomyConfig,
+    /// The `CREATE FUNCTION` policy (`{"function_factory": {...}}`).
+    pub factory_policy: factory::Policy,
+}
+
+impl Default for InstallOptions {
+    fn default() -> Self {
+        InstallOptions {
+            config: CodeAnatomyConfig::default(),
+            factory_policy: factory::default_policy(),
+        }
+    }
 }
 
 impl InstallOptions {
@@ -40,7 +51,7 @@ impl InstallOptions {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        let map = match serde_json::from_str::<Value>(text) {
+        let mut map = match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(map)) => map,
             Ok(other) => {
                 return Err(format!(
@@ -49,10 +60,15 @@ impl InstallOptions {
             }
             Err(e) => return Err(format!("install options are not valid JSON: {e}")),
         };
+        let factory_policy = factory::policy_from_options(&map)?;
+        map.remove("function_factory");
         let config = CodeAnatomyConfig::default()
             .with_install_options(&map)
             .map_err(|e| e.to_string())?;
-        Ok(InstallOptions { config })
+        Ok(InstallOptions {
+            config,
+            factory_policy,
+        })
     }
 }
 
@@ -168,6 +184,8 @@ pub fn capabilities() -> Vec<(&'static str, u32)> {
     .into_iter()
     .filter(|(kind, _)| export_count(*kind) > 0)
     .map(|(_, name)| (name, 1))
+    // Served through the ABI 1.1 entry points, not export kinds.
+    .chain([("expr_planner", 1), ("function_factory", 1)])
     .collect()
 }
 
@@ -188,6 +206,10 @@ pub fn capabilities_snapshot_json() -> Result<String, String> {
         "config": {
             "namespace": CodeAnatomyConfig::PREFIX,
             "defaults": defaults,
+        },
+        "function_factory": factory::default_policy(),
+        "expr_planner": {
+            "operators": ["->", "->>", "#>", "#>>", "@>", "<@", "&&"],
         },
     }))
     .map_err(|e| e.to_string())

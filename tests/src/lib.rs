@@ -128,4 +128,98 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The workspace root (the directory holding `Cargo.toml` of the workspace).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives inside the workspace")
+        .to_path_buf()
+}
+
+/// The Python interpreter the Delta tests compute expected results with:
+/// `$DF_PLUGIN_PYTHON`, or `<workspace>/.venv/bin/python`. Panics (fails the
+/// test, never skips it) when it is missing or lacks `deltalake`/`pyarrow`.
+pub fn python() -> PathBuf {
+    let path = std::env::var_os("DF_PLUGIN_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".venv").join("bin").join("python"));
+    assert!(
+        path.exists(),
+        "Python interpreter {} not found: run scripts/test (it creates the venv with \
+         scripts/python-env) or point DF_PLUGIN_PYTHON at a Python with deltalake and pyarrow",
+        path.display()
+    );
+    let check = std::process::Command::new(&path)
+        .args(["-c", "import deltalake, pyarrow"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}; run scripts/test", path.display()));
+    assert!(
+        check.status.success(),
+        "{} cannot import deltalake and pyarrow: run scripts/test (scripts/python-env installs \
+         them): {}",
+        path.display(),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    path
+}
+
+/// Runs `tests/delta/<script>` with [`python`] and parses its stdout as JSON.
+pub fn run_python(script: &str, args: &[&str]) -> Value {
+    let script_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("delta")
+        .join(script);
+    run_python_args(&[script_path.to_str().expect("UTF-8 path")], args)
+}
+
+/// Runs Python code given with `-c` and returns its stdout as text.
+pub fn run_python_code(code: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(python())
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "python -c failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn run_python_args(first: &[&str], args: &[&str]) -> Value {
+    let out = std::process::Command::new(python())
+        .args(first)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{first:?} {args:?} failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{first:?} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// JSON with every number as a float, so `3` and `3.0` compare equal.
+pub fn numbers_as_floats(value: Value) -> Value {
+    match value {
+        Value::Number(n) => n.as_f64().map(Value::from).unwrap_or(Value::Number(n)),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_floats).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 pub mod slt;

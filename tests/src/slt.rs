@@ -85,6 +85,24 @@ fn cell(array: &ArrayRef, formatter: &ArrayFormatter<'_>, row: usize) -> String 
     }
 }
 
+/// Adds a row; a row whose last cell spans several lines (an EXPLAIN plan)
+/// is written as DataFusion's files write it: the other cells on one line,
+/// then each plan line numbered, its indentation drawn with `-`.
+fn push_row(rows: &mut Vec<Vec<String>>, mut cells: Vec<String>) {
+    let multiline = cells.last().is_some_and(|c| c.contains('\n'));
+    if !multiline {
+        rows.push(cells);
+        return;
+    }
+    let text = cells.pop().unwrap_or_default();
+    rows.push(cells);
+    for (i, line) in text.lines().enumerate() {
+        let body = line.trim_start_matches(' ');
+        let indent = "-".repeat(line.len() - body.len());
+        rows.push(vec![format!("{:02}){indent}{body}", i + 1)]);
+    }
+}
+
 /// One session, as seen by the sqllogictest runner.
 pub struct PluginDb {
     ctx: SessionContext,
@@ -123,14 +141,13 @@ impl AsyncDB for PluginDb {
                 .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
                 .collect::<Result<Vec<_>, _>>()?;
             for row in 0..batch.num_rows() {
-                rows.push(
-                    batch
-                        .columns()
-                        .iter()
-                        .zip(&formatters)
-                        .map(|(c, f)| cell(c, f, row))
-                        .collect(),
-                );
+                let cells: Vec<String> = batch
+                    .columns()
+                    .iter()
+                    .zip(&formatters)
+                    .map(|(c, f)| cell(c, f, row))
+                    .collect();
+                push_row(&mut rows, cells);
             }
         }
         Ok(DBOutput::Rows { types, rows })

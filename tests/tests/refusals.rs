@@ -113,13 +113,13 @@ async fn missing_capability_is_refused() {
     let req = Requirements::new()
         .require_capability("scalar_udf")
         .unwrap()
-        .require_capability("expr_planner@1")
+        .require_capability("gpu_kernels@1")
         .unwrap();
     let err = Plugin::load(plugin_path(), &req).unwrap_err();
     assert!(
         matches!(
             &err,
-            LoadError::Incompatible(Mismatch::MissingCapability { name, required: 1 }) if name == "expr_planner"
+            LoadError::Incompatible(Mismatch::MissingCapability { name, required: 1 }) if name == "gpu_kernels"
         ),
         "{err}"
     );

@@ -3,7 +3,7 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, FieldRef};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::Result;
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::AggregateOrderSensitivity;
@@ -69,8 +69,17 @@ impl AggregateUDFImpl for PluginAggregateUdf {
         &self.signature
     }
 
+    /// datafusion-ffi's foreign aggregate answers only `return_field`
+    /// (its `return_type` is unimplemented), so the type is read from there.
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
-        self.inner.return_type(arg_types)
+        let fields: Vec<FieldRef> = arg_types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Arc::new(Field::new(format!("arg_{i}"), t.clone(), true)))
+            .collect();
+        self.inner
+            .return_field(&fields)
+            .map(|f| f.data_type().clone())
     }
 
     fn return_field(&self, arg_fields: &[FieldRef]) -> Result<FieldRef> {

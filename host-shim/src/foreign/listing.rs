@@ -2,38 +2,60 @@
 //!
 //! A foreign function's signature is bare `UserDefined` (every call is
 //! coerced by the plugin), which `information_schema` and `SHOW FUNCTIONS`
-//! cannot describe. The plugin's probed signatures are appended as `Exact`
-//! alternatives, for the listing only. DataFusion tries every alternative, so
-//! to keep planning the plugin's alone the wrappers never let the
-//! `UserDefined` alternative fail: [`coerce_or_defer`] returns the types
-//! unchanged when the plugin refuses, and the wrapper's return-type method
-//! then reports the plugin's own error ([`check_deferred`]).
+//! cannot describe. The plugin's probed signatures are appended as
+//! alternatives, for the listing only, so planning must stay the plugin's:
+//! - the alternatives are `Coercible` with exact logical types: DataFusion
+//!   counts those (like `UserDefined`) as "well supported" and then takes the
+//!   first alternative's answer as it is, where an `Exact` alternative would
+//!   make it re-check the plugin's choice against its own implicit coercion
+//!   rules (which refuse, e.g., narrowing Int64 to Int16);
+//! - the `UserDefined` alternative comes first and never fails:
+//!   [`coerce_or_defer`] returns the types unchanged when the plugin refuses,
+//!   and the wrapper's return-type method then reports the plugin's own error
+//!   ([`check_deferred`]).
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, FieldRef};
 use datafusion::common::Result;
-use datafusion::logical_expr::{Signature, TypeSignature};
+use datafusion::common::types::NativeType;
+use datafusion::logical_expr::{Coercion, Signature, TypeSignature, TypeSignatureClass};
 
 use crate::snapshot::FunctionEntry;
 
-/// `OneOf([UserDefined, Exact(probed)...])` with the entry's parameter
+/// `OneOf([UserDefined, Coercible(probed)...])` with the entry's parameter
 /// names; the foreign signature itself when nothing was probed.
 pub fn host_signature(foreign: &Signature, entry: Option<&FunctionEntry>) -> Signature {
     let Some(entry) = entry else {
         return foreign.clone();
     };
-    let exact: Vec<TypeSignature> = entry
-        .signatures
-        .iter()
-        .filter_map(|s| {
-            s.args
-                .iter()
-                .map(|t| DataType::from_str(t).ok())
-                .collect::<Option<Vec<_>>>()
-        })
-        .map(TypeSignature::Exact)
-        .collect();
+    let mut exact: Vec<TypeSignature> = Vec::new();
+    for probed in &entry.signatures {
+        let Some(natives) = probed
+            .args
+            .iter()
+            .map(|t| DataType::from_str(t).ok().map(|t| NativeType::from(&t)))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        // A zero-argument call is only accepted through `Nullary`.
+        let listing = if natives.is_empty() {
+            TypeSignature::Nullary
+        } else {
+            TypeSignature::Coercible(
+                natives
+                    .into_iter()
+                    .map(|n| Coercion::new_exact(TypeSignatureClass::Native(Arc::new(n))))
+                    .collect(),
+            )
+        };
+        // Utf8, LargeUtf8 and Utf8View probes name one logical signature.
+        if !exact.contains(&listing) {
+            exact.push(listing);
+        }
+    }
     let mut signature = if exact.is_empty() {
         foreign.clone()
     } else {

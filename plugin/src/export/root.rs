@@ -12,10 +12,12 @@ use datafusion_ffi::udaf::FFI_AggregateUDF;
 use datafusion_ffi::udf::FFI_ScalarUDF;
 use datafusion_ffi::udtf::FFI_TableFunction;
 use datafusion_ffi::udwf::FFI_WindowUDF;
+use df_plugin_abi::function_factory::CreateFunctionRequest;
+use df_plugin_abi::planner::OperatorRequest;
 use df_plugin_abi::{ManifestRef, PluginModule, PluginModuleRef, export_kind};
 
 use super::guard::ffi_guard;
-use crate::{registry, runtime};
+use crate::{factory, planner, registry, runtime};
 
 /// The root module abi_stable exports under its fixed symbol name.
 #[export_root_module]
@@ -26,6 +28,8 @@ pub fn root_module() -> PluginModuleRef {
         capabilities_snapshot,
         export_count,
         export,
+        plan_operator,
+        create_function,
     }
     .leak_into_prefix()
 }
@@ -45,6 +49,29 @@ extern "C" fn registry_snapshot() -> RResult<RString, RString> {
 extern "C" fn capabilities_snapshot() -> RResult<RString, RString> {
     ffi_guard("capabilities_snapshot", || {
         registry::capabilities_snapshot_json().map(RString::from)
+    })
+}
+
+extern "C" fn plan_operator(request: RStr<'_>) -> RResult<RString, RString> {
+    ffi_guard("plan_operator", || {
+        let request: OperatorRequest = serde_json::from_str(request.as_str())
+            .map_err(|e| format!("malformed operator request: {e}"))?;
+        let plan = planner::plan_operator(&request)?;
+        serde_json::to_string(&plan)
+            .map(RString::from)
+            .map_err(|e| e.to_string())
+    })
+}
+
+extern "C" fn create_function(request: RStr<'_>, options: RStr<'_>) -> RResult<RString, RString> {
+    ffi_guard("create_function", || {
+        let request: CreateFunctionRequest = serde_json::from_str(request.as_str())
+            .map_err(|e| format!("malformed CREATE FUNCTION request: {e}"))?;
+        let options = registry::InstallOptions::from_json(options.as_str())?;
+        let definition = factory::create_function(&request, &options.factory_policy)?;
+        serde_json::to_string(&definition)
+            .map(RString::from)
+            .map_err(|e| e.to_string())
     })
 }
 

@@ -57,6 +57,12 @@ impl AggregateUDFImpl for PanicGuardedUdaf {
         self.inner.is_nullable()
     }
 
+    fn default_value(&self, data_type: &DataType) -> Result<ScalarValue> {
+        guarded(self.name(), "default value", || {
+            self.inner.default_value(data_type)
+        })
+    }
+
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         guarded(self.name(), "type coercion", || {
             self.inner.coerce_types(arg_types)
