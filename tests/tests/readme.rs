@@ -1,5 +1,6 @@
-//! The README's SQL examples, run through the real plugin: each ```sql block
-//! followed by a ```text block must print exactly that table.
+//! The README's SQL examples, run through the real plugin: every statement
+//! of every ```sql block must run, and a ```text block after one must be
+//! exactly what its last statement prints.
 
 use datafusion::arrow::util::pretty::pretty_format_batches;
 use df_plugin_tests::session_with_plugin;
@@ -23,20 +24,34 @@ async fn readme_sql_examples_print_what_the_readme_shows() {
     let blocks = fenced_blocks(&readme);
     let ctx = session_with_plugin();
     let mut checked = 0;
-    for pair in blocks.windows(2) {
-        let [(lang, sql), (next_lang, expected)] = pair else {
-            continue;
-        };
-        if lang != "sql" || next_lang != "text" {
+    for (i, (lang, sql)) in blocks.iter().enumerate() {
+        if lang != "sql" {
             continue;
         }
-        let batches = ctx.sql(sql).await.unwrap().collect().await.unwrap();
-        let shown = pretty_format_batches(&batches).unwrap().to_string();
-        assert_eq!(shown.trim(), expected.trim(), "README example: {sql}");
+        // Every statement of every SQL block must run; when a ```text block
+        // follows, the last statement must print exactly that table.
+        let statements: Vec<&str> = sql
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut last = String::new();
+        for statement in &statements {
+            let batches = ctx
+                .sql(statement)
+                .await
+                .unwrap_or_else(|e| panic!("README statement failed: {statement}: {e}"))
+                .collect()
+                .await
+                .unwrap_or_else(|e| panic!("README statement failed: {statement}: {e}"));
+            last = pretty_format_batches(&batches).unwrap().to_string();
+        }
+        if let Some((next_lang, expected)) = blocks.get(i + 1)
+            && next_lang == "text"
+        {
+            assert_eq!(last.trim(), expected.trim(), "README example: {sql}");
+        }
         checked += 1;
     }
-    assert!(
-        checked >= 1,
-        "the README has at least one SQL example with output"
-    );
+    assert!(checked >= 3, "the README's SQL examples were found ({checked})");
 }
