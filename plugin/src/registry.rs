@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::ScalarValue;
 use datafusion::common::config::ConfigExtension;
 use datafusion::logical_expr::function::WindowUDFFieldArgs;
 use datafusion::logical_expr::{
@@ -231,7 +232,17 @@ pub fn registry_snapshot_json() -> Result<String, String> {
             |args| udf.coerce_types(args),
             |args| {
                 let fields = probe_fields(args);
-                let scalars = vec![None; args.len()];
+                // Functions that need literal arguments (field names, tags)
+                // see a sample literal for each string argument.
+                let scalars: Vec<Option<ScalarValue>> = args
+                    .iter()
+                    .map(|t| match t {
+                        DataType::Utf8 => Some(ScalarValue::Utf8(Some(PROBE_NAME.into()))),
+                        _ => None,
+                    })
+                    .collect();
+                let scalars: Vec<Option<&ScalarValue>> =
+                    scalars.iter().map(Option::as_ref).collect();
                 udf.return_field_from_args(ReturnFieldArgs {
                     arg_fields: &fields,
                     scalar_arguments: &scalars,
@@ -348,10 +359,15 @@ fn entry(
     })
 }
 
+/// The field name of the probe struct, and the sample string literal.
+const PROBE_NAME: &str = "x";
+
 /// Representative argument types a function may accept, for the listing.
 fn probe_types() -> Vec<DataType> {
     let utf8 = DataType::Utf8;
     vec![
+        crate::functions::span::span_type::span_data_type(),
+        DataType::Struct(vec![Field::new(PROBE_NAME, DataType::Int64, true)].into()),
         DataType::Utf8,
         DataType::LargeUtf8,
         DataType::Utf8View,
@@ -398,6 +414,13 @@ fn probe_signatures(
         candidates.extend(base.clone());
         for probe in &probes {
             candidates.extend(coerce(&vec![probe.clone(); arity]).ok());
+            // One probe among text arguments: finds signatures such as
+            // (map, key, default) whose coercion keeps untyped NULLs.
+            for position in 0..arity {
+                let mut args = vec![DataType::Utf8; arity];
+                args[position] = probe.clone();
+                candidates.extend(coerce(&args).ok());
+            }
             if let Some(base) = &base {
                 for position in 0..arity {
                     let mut args = base.clone();
@@ -414,6 +437,13 @@ fn probe_signatures(
             continue;
         }
         seen.push(args.clone());
+        // Untyped NULL is what the probing starts from, not a signature.
+        if args
+            .iter()
+            .any(|t| t.is_null() || matches!(t, DataType::List(f) if f.data_type().is_null()))
+        {
+            continue;
+        }
         if coerce(&args).ok().as_ref() != Some(&args) {
             continue;
         }

@@ -2,29 +2,34 @@
 //!
 //! A foreign function's signature is bare `UserDefined` (every call is
 //! coerced by the plugin), which `information_schema` and `SHOW FUNCTIONS`
-//! cannot describe. The plugin's probed signatures are appended as
-//! alternatives, for the listing only, so planning must stay the plugin's:
-//! - the alternatives are `Coercible` with exact logical types: DataFusion
-//!   counts those (like `UserDefined`) as "well supported" and then takes the
-//!   first alternative's answer as it is, where an `Exact` alternative would
-//!   make it re-check the plugin's choice against its own implicit coercion
-//!   rules (which refuse, e.g., narrowing Int64 to Int16);
+//! cannot describe. The plugin's probed signatures are appended as `Exact`
+//! alternatives, for the listing. Planning stays the plugin's:
 //! - the `UserDefined` alternative comes first and never fails:
 //!   [`coerce_or_defer`] returns the types unchanged when the plugin refuses,
 //!   and the wrapper's return-type method then reports the plugin's own error
-//!   ([`check_deferred`]).
+//!   ([`check_deferred`]);
+//! - DataFusion takes the first alternative whose types the arguments can be
+//!   coerced to by its implicit rules, which is the plugin's answer whenever
+//!   that answer is a coercion DataFusion itself would make. A plugin
+//!   coercion DataFusion would not make (narrowing Int64 to Int16, text to a
+//!   date) is skipped in favour of a listed signature, so the plugin's
+//!   functions cast such arguments in their kernels instead.
+//!
+//! `Exact` rather than `Coercible` alternatives: a `Coercible` alternative
+//! matches every physical layout of a logical type (LargeUtf8 for String,
+//! any dictionary) and DataFusion then keeps the argument as it is, skipping
+//! the plugin's own coercion; and DataFusion 55 derives no example types from
+//! nested logical types at all.
 
 use std::str::FromStr;
-use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, FieldRef};
 use datafusion::common::Result;
-use datafusion::common::types::NativeType;
-use datafusion::logical_expr::{Coercion, Signature, TypeSignature, TypeSignatureClass};
+use datafusion::logical_expr::{Signature, TypeSignature};
 
 use crate::snapshot::FunctionEntry;
 
-/// `OneOf([UserDefined, Coercible(probed)...])` with the entry's parameter
+/// `OneOf([UserDefined, Exact(probed)...])` with the entry's parameter
 /// names; the foreign signature itself when nothing was probed.
 pub fn host_signature(foreign: &Signature, entry: Option<&FunctionEntry>) -> Signature {
     let Some(entry) = entry else {
@@ -32,26 +37,15 @@ pub fn host_signature(foreign: &Signature, entry: Option<&FunctionEntry>) -> Sig
     };
     let mut exact: Vec<TypeSignature> = Vec::new();
     for probed in &entry.signatures {
-        let Some(natives) = probed
+        let Some(types) = probed
             .args
             .iter()
-            .map(|t| DataType::from_str(t).ok().map(|t| NativeType::from(&t)))
+            .map(|t| DataType::from_str(t).ok())
             .collect::<Option<Vec<_>>>()
         else {
             continue;
         };
-        // A zero-argument call is only accepted through `Nullary`.
-        let listing = if natives.is_empty() {
-            TypeSignature::Nullary
-        } else {
-            TypeSignature::Coercible(
-                natives
-                    .into_iter()
-                    .map(|n| Coercion::new_exact(TypeSignatureClass::Native(Arc::new(n))))
-                    .collect(),
-            )
-        };
-        // Utf8, LargeUtf8 and Utf8View probes name one logical signature.
+        let listing = TypeSignature::Exact(types);
         if !exact.contains(&listing) {
             exact.push(listing);
         }
