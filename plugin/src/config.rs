@@ -122,8 +122,10 @@ mod tests {
     #[test]
     fn local_extension_wins() {
         let mut options = ConfigOptions::default();
-        let mut local = CodeAnatomyConfig::default();
-        local.span_line_base = 1;
+        let local = CodeAnatomyConfig {
+            span_line_base: 1,
+            ..Default::default()
+        };
         options.extensions.insert(local);
         let resolved = resolve(&options, &CodeAnatomyConfig::default()).unwrap();
         assert_eq!(resolved.span_line_base, 1);
@@ -148,8 +150,10 @@ mod tests {
 
     #[test]
     fn defaults_apply_when_the_session_says_nothing() {
-        let mut defaults = CodeAnatomyConfig::default();
-        defaults.map_normalize_sort_keys = false;
+        let defaults = CodeAnatomyConfig {
+            map_normalize_sort_keys: false,
+            ..Default::default()
+        };
         let resolved = resolve(&ConfigOptions::default(), &defaults).unwrap();
         assert!(!resolved.map_normalize_sort_keys);
     }
