@@ -419,7 +419,7 @@ impl Plugin {
     pub fn config_settings(
         &self,
         options: &Value,
-    ) -> Result<Option<(String, Vec<(String, String)>)>, LoadError> {
+    ) -> Result<Option<ConfigSettings>, LoadError> {
         let caps: Value = serde_json::from_str(&self.capabilities_snapshot()?)
             .map_err(|e| self.snapshot_error("capabilities", e.to_string()))?;
         let Some(config) = caps.get("config") else {
@@ -487,6 +487,9 @@ impl Plugin {
         }
     }
 }
+
+/// `(namespace, [(namespace.key, value)])` for the session's config.
+type ConfigSettings = (String, Vec<(String, String)>);
 
 fn text_of(value: &Value) -> String {
     match value {
