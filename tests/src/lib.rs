@@ -223,3 +223,48 @@ pub fn numbers_as_floats(value: Value) -> Value {
 }
 
 pub mod slt;
+
+/// The `{"sql", "expected"}` cases of a vector fixture that a Python script
+/// under `tests/fixtures/` wrote from an independent implementation.
+pub fn vector_cases(file: &str) -> Vec<(String, Value)> {
+    let text = std::fs::read_to_string(fixture(file)).expect("fixture exists");
+    let parsed: Value = serde_json::from_str(&text).expect("fixture is JSON");
+    parsed
+        .as_array()
+        .expect("fixture is a list")
+        .iter()
+        .map(|case| {
+            (
+                case["sql"].as_str().expect("case has sql").to_string(),
+                case["expected"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Runs every vector case as a one-value query; the failures, one line each.
+pub async fn failing_vector_cases(ctx: &SessionContext, cases: &[(String, Value)]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (sql, expected) in cases {
+        match query_scalar(ctx, sql).await {
+            Ok(got) if same_json(&got, expected) => {}
+            Ok(got) => failures.push(format!("{sql}: expected {expected}, got {got}")),
+            Err(e) => failures.push(format!("{sql}: error {e}")),
+        }
+    }
+    failures
+}
+
+/// Equal as JSON, numbers compared by value (Arrow's JSON writer may print a
+/// float `1.0` where Python wrote `1`).
+pub fn same_json(got: &Value, expected: &Value) -> bool {
+    match (got, expected) {
+        (Value::Number(got), Value::Number(expected)) if expected.is_f64() || got.is_f64() => {
+            got.as_f64() == expected.as_f64()
+        }
+        (Value::Array(got), Value::Array(expected)) => {
+            got.len() == expected.len() && got.iter().zip(expected).all(|(g, e)| same_json(g, e))
+        }
+        _ => got == expected,
+    }
+}

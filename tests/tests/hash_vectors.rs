@@ -1,38 +1,15 @@
 //! The hash/id family through the real dylib, against values computed by
 //! Python's `hashlib` (tests/fixtures/hash_vectors.py wrote the fixture).
 
-use df_plugin_tests::{fixture, query_scalar, session_with_plugin};
+use df_plugin_tests::{failing_vector_cases, session_with_plugin, vector_cases};
 use serde_json::Value;
-
-fn cases() -> Vec<(String, Value)> {
-    let text = std::fs::read_to_string(fixture("hash_vectors.json")).expect("fixture exists");
-    let parsed: Value = serde_json::from_str(&text).expect("fixture is JSON");
-    parsed
-        .as_array()
-        .expect("fixture is a list")
-        .iter()
-        .map(|case| {
-            (
-                case["sql"].as_str().expect("case has sql").to_string(),
-                case["expected"].clone(),
-            )
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn every_fixture_case_matches_hashlib() {
     let ctx = session_with_plugin();
-    let cases = cases();
+    let cases = vector_cases("hash_vectors.json");
     assert!(cases.len() >= 20, "the fixture covers the family");
-    let mut failures = Vec::new();
-    for (sql, expected) in &cases {
-        match query_scalar(&ctx, sql).await {
-            Ok(got) if &got == expected => {}
-            Ok(got) => failures.push(format!("{sql}: expected {expected}, got {got}")),
-            Err(e) => failures.push(format!("{sql}: error {e}")),
-        }
-    }
+    let failures = failing_vector_cases(&ctx, &cases).await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

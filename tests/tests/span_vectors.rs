@@ -5,52 +5,17 @@
 //! defaults crossing the FFI.
 
 use datafusion::prelude::SessionContext;
-use df_plugin_tests::{fixture, load_plugin, query_scalar, session_with_plugin};
+use df_plugin_tests::{
+    failing_vector_cases, load_plugin, query_scalar, session_with_plugin, vector_cases,
+};
 use serde_json::{Value, json};
-
-fn cases() -> Vec<(String, Value)> {
-    let text = std::fs::read_to_string(fixture("span_vectors.json")).expect("fixture exists");
-    let parsed: Value = serde_json::from_str(&text).expect("fixture is JSON");
-    parsed
-        .as_array()
-        .expect("fixture is a list")
-        .iter()
-        .map(|case| {
-            (
-                case["sql"].as_str().expect("case has sql").to_string(),
-                case["expected"].clone(),
-            )
-        })
-        .collect()
-}
-
-/// Equal as JSON, floats compared as numbers (the JSON writer may print
-/// `1.0` as `1`).
-fn same(got: &Value, expected: &Value) -> bool {
-    match (got, expected) {
-        (Value::Number(got), Value::Number(expected)) if expected.is_f64() || got.is_f64() => {
-            got.as_f64() == expected.as_f64()
-        }
-        (Value::Array(got), Value::Array(expected)) => {
-            got.len() == expected.len() && got.iter().zip(expected).all(|(g, e)| same(g, e))
-        }
-        _ => got == expected,
-    }
-}
 
 #[tokio::test]
 async fn every_fixture_case_matches_python() {
     let ctx = session_with_plugin();
-    let cases = cases();
+    let cases = vector_cases("span_vectors.json");
     assert!(cases.len() >= 300, "the fixture covers the family");
-    let mut failures = Vec::new();
-    for (sql, expected) in &cases {
-        match query_scalar(&ctx, sql).await {
-            Ok(got) if same(&got, expected) => {}
-            Ok(got) => failures.push(format!("{sql}: expected {expected}, got {got}")),
-            Err(e) => failures.push(format!("{sql}: error {e}")),
-        }
-    }
+    let failures = failing_vector_cases(&ctx, &cases).await;
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n{}",

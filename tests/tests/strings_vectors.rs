@@ -3,38 +3,17 @@
 //! wrote the fixture).
 
 use datafusion::prelude::SessionContext;
-use df_plugin_tests::{fixture, load_plugin, query_rows, query_scalar, session_with_plugin};
-use serde_json::{Value, json};
-
-fn cases() -> Vec<(String, Value)> {
-    let text = std::fs::read_to_string(fixture("strings_vectors.json")).expect("fixture exists");
-    let parsed: Value = serde_json::from_str(&text).expect("fixture is JSON");
-    parsed
-        .as_array()
-        .expect("fixture is a list")
-        .iter()
-        .map(|case| {
-            (
-                case["sql"].as_str().expect("case has sql").to_string(),
-                case["expected"].clone(),
-            )
-        })
-        .collect()
-}
+use df_plugin_tests::{
+    failing_vector_cases, load_plugin, query_rows, query_scalar, session_with_plugin, vector_cases,
+};
+use serde_json::json;
 
 #[tokio::test]
 async fn every_fixture_case_matches_python() {
     let ctx = session_with_plugin();
-    let cases = cases();
+    let cases = vector_cases("strings_vectors.json");
     assert!(cases.len() >= 300, "the fixture covers the family");
-    let mut failures = Vec::new();
-    for (sql, expected) in &cases {
-        match query_scalar(&ctx, sql).await {
-            Ok(got) if &got == expected => {}
-            Ok(got) => failures.push(format!("{sql}: expected {expected}, got {got}")),
-            Err(e) => failures.push(format!("{sql}: error {e}")),
-        }
-    }
+    let failures = failing_vector_cases(&ctx, &cases).await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
