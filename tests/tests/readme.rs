@@ -53,5 +53,8 @@ async fn readme_sql_examples_print_what_the_readme_shows() {
         }
         checked += 1;
     }
-    assert!(checked >= 3, "the README's SQL examples were found ({checked})");
+    assert!(
+        checked >= 3,
+        "the README's SQL examples were found ({checked})"
+    );
 }
