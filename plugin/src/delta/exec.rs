@@ -109,9 +109,17 @@ impl DeltaScanExec {
     }
 }
 
-/// The inner plan's stream, with a panic while polling turned into an
-/// error: the host polls it through an `extern "C"` frame, where an
-/// unwinding panic would abort the process.
+/// `stream` with a panic while polling turned into an error: a host polls
+/// the plugin's streams through `extern "C"` frames, where an unwinding
+/// panic would abort the process.
+pub fn panic_safe(stream: SendableRecordBatchStream) -> SendableRecordBatchStream {
+    Box::pin(PanicSafeStream {
+        schema: stream.schema(),
+        inner: stream,
+        done: false,
+    })
+}
+
 struct PanicSafeStream {
     inner: SendableRecordBatchStream,
     schema: SchemaRef,
@@ -131,7 +139,7 @@ impl Stream for PanicSafeStream {
             Err(payload) => {
                 this.done = true;
                 Poll::Ready(Some(Err(DataFusionError::Execution(format!(
-                    "the Delta scan panicked inside the codeanatomy plugin: {}",
+                    "a Delta plan panicked inside the codeanatomy plugin: {}",
                     crate::export::guard::panic_message(payload.as_ref())
                 )))))
             }
@@ -187,16 +195,16 @@ impl ExecutionPlan for DeltaScanExec {
         target_partitions: usize,
         config: &ConfigOptions,
     ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
-        Ok(self
-            .inner
-            .repartitioned(target_partitions, config)?
-            .map(|inner| {
-                Arc::new(DeltaScanExec::new(
-                    inner,
-                    self.name.clone(),
-                    self.counts.clone(),
-                )) as Arc<dyn ExecutionPlan>
-            }))
+        let repartitioned = super::bridge::guard_sync("repartitioning a Delta scan", || {
+            self.inner.repartitioned(target_partitions, config)
+        })?;
+        Ok(repartitioned.map(|inner| {
+            Arc::new(DeltaScanExec::new(
+                inner,
+                self.name.clone(),
+                self.counts.clone(),
+            )) as Arc<dyn ExecutionPlan>
+        }))
     }
 
     fn execute(
@@ -207,11 +215,7 @@ impl ExecutionPlan for DeltaScanExec {
         let inner = super::bridge::guard_sync("the Delta scan", || {
             self.inner.execute(partition, on_plugin_env(&context))
         })?;
-        Ok(Box::pin(PanicSafeStream {
-            schema: inner.schema(),
-            inner,
-            done: false,
-        }))
+        Ok(panic_safe(inner))
     }
 
     fn metrics(&self) -> Option<MetricsSet> {
@@ -235,6 +239,8 @@ impl ExecutionPlan for DeltaScanExec {
     ) -> Result<Arc<Statistics>> {
         // The inner plan is hidden from the host; its statistics are the
         // node's.
-        StatisticsContext::new().compute(self.inner.as_ref(), args)
+        super::bridge::guard_sync("Delta scan statistics", || {
+            StatisticsContext::new().compute(self.inner.as_ref(), args)
+        })
     }
 }

@@ -149,6 +149,13 @@ impl ExecutionPlan for DeltaInsertExec {
                 self.name
             );
         }
+        super::bridge::guard_sync("a Delta insert", || self.execute_inner(context))
+            .map(super::exec::panic_safe)
+    }
+}
+
+impl DeltaInsertExec {
+    fn execute_inner(&self, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
         // Executing the input here runs on the host's thread (this call
         // comes from the host); so does every poll of `merged` below.
         let partitions = self.input.output_partitioning().partition_count();

@@ -4,14 +4,18 @@
 //! A provider opened without a version or timestamp *follows* the table:
 //! each scan and each insert first checks the latest version (one
 //! `_delta_log` listing) and, when it moved, switches to it (from the
-//! snapshot cache or an incremental load). A provider opened at a version or
-//! timestamp is pinned to it and read-only.
+//! snapshot cache or an incremental load). The one exception is the first
+//! scan within [`FRESH_FOR`] of opening, which reuses the version just
+//! checked at open (the table function call and the scan of one query), so
+//! a query lists the log once. A provider opened at a version or timestamp
+//! is pinned to it and read-only.
 //!
 //! Scans run on the session passed to `scan`, never on a session of the
 //! plugin's own; async work is bridged onto the plugin's runtime.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::SchemaRef;
@@ -37,12 +41,19 @@ pub enum VersionMode {
     Pinned,
 }
 
+/// How long after opening the first scan may reuse the version checked at
+/// open instead of listing the log again.
+pub const FRESH_FOR: Duration = Duration::from_secs(1);
+
 /// See the module docs.
 pub struct DeltaTableProvider {
     location: TableLocation,
     mode: VersionMode,
     schema: SchemaRef,
     current: Mutex<Arc<TableSnapshot>>,
+    /// Until when the next scan may skip the latest-version check (taken
+    /// by the first scan).
+    fresh_until: Mutex<Option<Instant>>,
 }
 
 impl fmt::Debug for DeltaTableProvider {
@@ -65,6 +76,7 @@ impl DeltaTableProvider {
             mode,
             schema: Arc::clone(&snapshot.schema),
             current: Mutex::new(snapshot),
+            fresh_until: Mutex::new(Some(Instant::now() + FRESH_FOR)),
         }
     }
 
@@ -99,9 +111,29 @@ impl DeltaTableProvider {
         Arc::clone(&self.current.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
+    /// The snapshot a scan should read: the pinned one, the one checked at
+    /// open (first scan, shortly after opening), or the latest.
+    pub async fn snapshot_for_scan(&self) -> Result<Arc<TableSnapshot>> {
+        let fresh = self
+            .fresh_until
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .is_some_and(|until| Instant::now() < until);
+        if fresh {
+            return Ok(self.snapshot());
+        }
+        self.snapshot_for_query().await
+    }
+
     /// The snapshot a new query should read: the pinned one, or the latest
     /// (refreshed through the cache).
     pub async fn snapshot_for_query(&self) -> Result<Arc<TableSnapshot>> {
+        // Any refresh (an insert in particular) ends the post-open grace.
+        self.fresh_until
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         if self.mode == VersionMode::Pinned {
             return Ok(self.snapshot());
         }
@@ -169,7 +201,7 @@ impl TableProvider for DeltaTableProvider {
         limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
         guard_async("Delta scan", async {
-            let snapshot = self.snapshot_for_query().await?;
+            let snapshot = self.snapshot_for_scan().await?;
             scan::build_scan(&snapshot, session, projection, filters, limit)
         })
         .await
