@@ -10,10 +10,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::arrow::util::pretty::pretty_format_batches;
+use datafusion::arrow::util::pretty::pretty_format_batches_with_schema;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::DFParser;
 use df_plugin_host::loader::sha256_file;
@@ -233,28 +235,33 @@ fn sql(
                 .statement_to_plan(statement)
                 .await
                 .map_err(|e| e.to_string())?;
-            let batches = ctx
+            let df = ctx
                 .execute_logical_plan(plan)
                 .await
-                .map_err(|e| e.to_string())?
-                .collect()
-                .await
                 .map_err(|e| e.to_string())?;
-            // DDL and DML yield no columns; there is nothing to print.
-            if batches.iter().any(|b| b.num_columns() > 0) {
-                print_batches(&batches, format)?;
+            let schema = df.schema().inner().clone();
+            let batches = df.collect().await.map_err(|e| e.to_string())?;
+            // DDL yields no columns: nothing to print. A query with no rows
+            // still prints its header.
+            if !schema.fields().is_empty() {
+                print_batches(&schema, &batches, format)?;
             }
         }
         Ok(())
     })
 }
 
-fn print_batches(batches: &[RecordBatch], format: Format) -> Result<(), String> {
+fn print_batches(
+    schema: &SchemaRef,
+    batches: &[RecordBatch],
+    format: Format,
+) -> Result<(), String> {
     match format {
         Format::Table => {
             println!(
                 "{}",
-                pretty_format_batches(batches).map_err(|e| e.to_string())?
+                pretty_format_batches_with_schema(Arc::clone(schema), batches)
+                    .map_err(|e| e.to_string())?
             );
         }
         Format::Csv => {
