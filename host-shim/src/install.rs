@@ -416,10 +416,7 @@ impl Plugin {
 
     /// `(namespace, [(namespace.key, value)])`: the plugin's configuration
     /// defaults with the install options applied, for the session.
-    pub fn config_settings(
-        &self,
-        options: &Value,
-    ) -> Result<Option<ConfigSettings>, LoadError> {
+    pub fn config_settings(&self, options: &Value) -> Result<Option<ConfigSettings>, LoadError> {
         let caps: Value = serde_json::from_str(&self.capabilities_snapshot()?)
             .map_err(|e| self.snapshot_error("capabilities", e.to_string()))?;
         let Some(config) = caps.get("config") else {
