@@ -68,12 +68,51 @@ pub fn aggregate_udfs(defaults: &CodeAnatomyConfig) -> Vec<Arc<AggregateUDF>> {
 
 #[cfg(test)]
 pub(crate) mod doc_examples {
-    //! Runs the SQL of a documentation example and compares its output with
-    //! the table printed in the example.
+    //! Checks shared by the aggregate and window families: documentation
+    //! shape, documentation examples (the SQL is run and its output compared
+    //! with the printed table), and names that must not shadow built-ins.
 
     use datafusion::arrow::util::pretty::pretty_format_batches;
-    use datafusion::logical_expr::Documentation;
-    use datafusion::prelude::SessionConfig;
+    use datafusion::logical_expr::{Documentation, Signature};
+    use datafusion::prelude::{SessionConfig, SessionContext};
+
+    /// `doc` exists, sits in `section`, has a syntax example starting with
+    /// `name`, and documents exactly the signature's parameters, in order.
+    pub(crate) fn check_shape(
+        name: &str,
+        signature: &Signature,
+        doc: Option<&Documentation>,
+        section: &str,
+    ) {
+        let Some(doc) = doc else {
+            panic!("{name} has no documentation");
+        };
+        assert_eq!(doc.doc_section.label, section, "{name}");
+        assert!(doc.syntax_example.starts_with(name), "{name}");
+        let parameters = signature.parameter_names.clone().unwrap_or_default();
+        let arguments: Vec<String> = doc
+            .arguments
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(argument, _)| argument)
+            .collect();
+        assert_eq!(arguments, parameters, "{name}");
+    }
+
+    /// Registering a function under a built-in's name (or alias) would
+    /// silently replace the built-in in every session that loads the plugin.
+    pub(crate) fn assert_no_builtin<'a>(names: impl IntoIterator<Item = &'a str>) {
+        let state = SessionContext::new().state();
+        for name in names {
+            assert!(
+                !state.aggregate_functions().contains_key(name)
+                    && !state.window_functions().contains_key(name)
+                    && !state.scalar_functions().contains_key(name),
+                "{name} is a DataFusion built-in"
+            );
+        }
+    }
 
     use super::test_support::session;
 
@@ -118,29 +157,12 @@ mod tests {
     #[test]
     fn every_aggregate_is_documented_under_the_family_section() {
         for udaf in aggregate_udfs(&CodeAnatomyConfig::default()) {
-            let Some(doc) = udaf.documentation() else {
-                panic!("{} has no documentation", udaf.name());
-            };
-            assert_eq!(
-                doc.doc_section.label,
+            doc_examples::check_shape(
+                udaf.name(),
+                udaf.signature(),
+                udaf.documentation(),
                 "CodeAnatomy aggregates",
-                "{}",
-                udaf.name()
             );
-            assert!(
-                doc.syntax_example.starts_with(udaf.name()),
-                "{}",
-                udaf.name()
-            );
-            let parameters = udaf.signature().parameter_names.clone().unwrap_or_default();
-            let arguments: Vec<String> = doc
-                .arguments
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(name, _)| name)
-                .collect();
-            assert_eq!(arguments, parameters, "{}", udaf.name());
         }
     }
 
@@ -151,23 +173,14 @@ mod tests {
         }
     }
 
-    /// Registering a UDAF under a built-in's name would silently replace
-    /// the built-in in every session that loads the plugin.
     #[test]
     fn no_name_shadows_a_builtin() {
-        let state = SessionContext::new().state();
         for udaf in aggregate_udfs(&CodeAnatomyConfig::default()) {
-            for name in
-                std::iter::once(udaf.name()).chain(udaf.aliases().iter().map(String::as_str))
-            {
-                assert!(
-                    !state.aggregate_functions().contains_key(name)
-                        && !state.window_functions().contains_key(name)
-                        && !state.scalar_functions().contains_key(name),
-                    "{name} is a DataFusion built-in"
-                );
-            }
+            doc_examples::assert_no_builtin(
+                std::iter::once(udaf.name()).chain(udaf.aliases().iter().map(String::as_str)),
+            );
         }
+        let state = SessionContext::new().state();
         assert!(state.aggregate_functions().contains_key("string_agg"));
         assert!(state.aggregate_functions().contains_key("any_value"));
     }

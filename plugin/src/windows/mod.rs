@@ -36,37 +36,18 @@ pub fn window_udfs(defaults: &CodeAnatomyConfig) -> Vec<Arc<WindowUDF>> {
 
 #[cfg(test)]
 mod tests {
-    use datafusion::prelude::SessionContext;
-
     use super::*;
     use crate::aggregates::doc_examples;
 
     #[test]
     fn every_window_function_is_documented_under_the_family_section() {
         for udwf in window_udfs(&CodeAnatomyConfig::default()) {
-            let Some(doc) = udwf.documentation() else {
-                panic!("{} has no documentation", udwf.name());
-            };
-            assert_eq!(
-                doc.doc_section.label,
+            doc_examples::check_shape(
+                udwf.name(),
+                udwf.signature(),
+                udwf.documentation(),
                 "CodeAnatomy window functions",
-                "{}",
-                udwf.name()
             );
-            assert!(
-                doc.syntax_example.starts_with(udwf.name()),
-                "{}",
-                udwf.name()
-            );
-            let parameters = udwf.signature().parameter_names.clone().unwrap_or_default();
-            let arguments: Vec<String> = doc
-                .arguments
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(name, _)| name)
-                .collect();
-            assert_eq!(arguments, parameters, "{}", udwf.name());
         }
     }
 
@@ -79,18 +60,10 @@ mod tests {
 
     #[test]
     fn no_name_shadows_a_builtin() {
-        let state = SessionContext::new().state();
         for udwf in window_udfs(&CodeAnatomyConfig::default()) {
-            for name in
-                std::iter::once(udwf.name()).chain(udwf.aliases().iter().map(String::as_str))
-            {
-                assert!(
-                    !state.aggregate_functions().contains_key(name)
-                        && !state.window_functions().contains_key(name)
-                        && !state.scalar_functions().contains_key(name),
-                    "{name} is a DataFusion built-in"
-                );
-            }
+            doc_examples::assert_no_builtin(
+                std::iter::once(udwf.name()).chain(udwf.aliases().iter().map(String::as_str)),
+            );
         }
     }
 }
