@@ -14,6 +14,8 @@ pub mod function_factory;
 pub mod manifest;
 pub mod module;
 pub mod planner;
+#[doc(hidden)]
+pub mod rehearsal;
 
 pub use compat::{HostRequirements, Mismatch, RequiredCapability, check};
 pub use manifest::{BuildInfo, BuildInfoOwned, Capability, Manifest, ManifestInfo, ManifestRef};

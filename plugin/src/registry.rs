@@ -15,7 +15,10 @@ use df_plugin_abi::export_kind;
 use serde_json::{Value, json};
 
 use crate::config::CodeAnatomyConfig;
-use crate::export::guard::{PanicGuardedUdaf, PanicGuardedUdf, PanicGuardedUdwf};
+use crate::export::guard::{
+    PanicGuardedTableFactory, PanicGuardedTableFunction, PanicGuardedUdaf, PanicGuardedUdf,
+    PanicGuardedUdwf,
+};
 use crate::table_functions::{TableFactoryEntry, TableFunctionEntry};
 use crate::{aggregates, delta, factory, functions, windows};
 
@@ -26,6 +29,47 @@ use crate::{aggregates, delta, factory, functions, windows};
 pub struct ExtraScalarUdf(pub fn() -> ScalarUDF);
 
 inventory::collect!(ExtraScalarUdf);
+
+/// An aggregate UDF contributed the same way as [`ExtraScalarUdf`].
+pub struct ExtraAggregateUdf(pub fn() -> AggregateUDF);
+
+inventory::collect!(ExtraAggregateUdf);
+
+/// A table function contributed the same way as [`ExtraScalarUdf`]. `build`
+/// runs when a host asks for the export; an `Err` there is an export failure
+/// part way through a host's `install` (which must then register nothing).
+pub struct ExtraTableFunction {
+    /// SQL name (listed in the registry snapshot even if `build` fails).
+    pub name: &'static str,
+    /// Builds the entry.
+    pub build: fn() -> Result<TableFunctionEntry, String>,
+}
+
+inventory::collect!(ExtraTableFunction);
+
+/// A table function export: built, or the reason it could not be.
+#[derive(Debug)]
+pub enum TableExport {
+    /// Ready to export.
+    Ready(TableFunctionEntry),
+    /// Its construction failed; exporting it reports this message.
+    Broken {
+        /// SQL name.
+        name: &'static str,
+        /// Why construction failed.
+        reason: String,
+    },
+}
+
+impl TableExport {
+    /// SQL name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TableExport::Ready(entry) => entry.name,
+            TableExport::Broken { name, .. } => name,
+        }
+    }
+}
 
 /// Options a host passes to `install`, as a JSON object: the install-time
 /// defaults of [`CodeAnatomyConfig`].
@@ -88,7 +132,9 @@ pub fn scalar_udfs(options: &InstallOptions) -> Vec<Arc<ScalarUDF>> {
 pub fn aggregate_udfs(options: &InstallOptions) -> Vec<Arc<AggregateUDF>> {
     aggregates::aggregate_udfs(&options.config)
         .into_iter()
-        .map(|udaf| Arc::new(PanicGuardedUdaf::wrap(Arc::unwrap_or_clone(udaf))))
+        .map(Arc::unwrap_or_clone)
+        .chain(inventory::iter::<ExtraAggregateUdf>().map(|extra| (extra.0)()))
+        .map(|udaf| Arc::new(PanicGuardedUdaf::wrap(udaf)))
         .collect()
 }
 
@@ -113,7 +159,7 @@ pub struct ExportSet {
     /// See [`window_udfs`].
     pub window: Vec<Arc<WindowUDF>>,
     /// See [`table_functions`].
-    pub table: Vec<TableFunctionEntry>,
+    pub table: Vec<TableExport>,
     /// See [`table_provider_factories`].
     pub factory: Vec<TableFactoryEntry>,
 }
@@ -143,15 +189,34 @@ pub fn export_set(options_json: &str) -> Result<Arc<ExportSet>, String> {
 }
 
 /// Every table function: the plugin's own, then the Delta ones.
-pub fn table_functions() -> Vec<TableFunctionEntry> {
+pub fn table_functions() -> Vec<TableExport> {
     let mut all = crate::table_functions::table_functions();
     all.extend(delta::table_functions());
-    all
+    all.into_iter()
+        .map(Ok::<_, (&'static str, String)>)
+        .chain(
+            inventory::iter::<ExtraTableFunction>()
+                .map(|extra| (extra.build)().map_err(|reason| (extra.name, reason))),
+        )
+        .map(|built| match built {
+            Ok(mut entry) => {
+                entry.function = PanicGuardedTableFunction::wrap(entry.name, entry.function);
+                TableExport::Ready(entry)
+            }
+            Err((name, reason)) => TableExport::Broken { name, reason },
+        })
+        .collect()
 }
 
-/// Every table provider factory.
+/// Every table provider factory, guarded against panics.
 pub fn table_provider_factories() -> Vec<TableFactoryEntry> {
     delta::table_provider_factories()
+        .into_iter()
+        .map(|mut entry| {
+            entry.factory = PanicGuardedTableFactory::wrap(entry.format, entry.factory);
+            entry
+        })
+        .collect()
 }
 
 /// How many exports of `kind` there are (the count does not depend on the
@@ -280,7 +345,16 @@ pub fn registry_snapshot_json() -> Result<String, String> {
             },
         ));
     }
-    for (index, table) in set.table.iter().enumerate() {
+    for (index, export) in set.table.iter().enumerate() {
+        let TableExport::Ready(table) = export else {
+            entries.push(json!({
+                "name": export.name(),
+                "kind": "table",
+                "index": index,
+                "volatility": "volatile",
+            }));
+            continue;
+        };
         entries.push(json!({
             "name": table.name,
             "kind": "table",

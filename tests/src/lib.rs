@@ -222,6 +222,7 @@ pub fn numbers_as_floats(value: Value) -> Value {
     }
 }
 
+pub mod matrix;
 pub mod slt;
 
 /// The `{"sql", "expected"}` cases of a vector fixture that a Python script

@@ -115,12 +115,15 @@ def _open(
     require: Iterable[str] | str,
     sha256: str | None,
     datafusion_version: str | None,
+    require_abi_minor: int = 0,
 ) -> _native.NativePlugin:
     """The gate, then the datafusion-python major check."""
     if isinstance(require, str):
         require = (require,)
     file = bundled_plugin_path() if path is None else os.fspath(path)
-    native = _native.NativePlugin.load(file, require_version, list(require), sha256)
+    native = _native.NativePlugin.load(
+        file, require_version, list(require), sha256, require_abi_minor
+    )
     # Before any capsule exists: the installed datafusion package must take
     # datafusion-ffi objects of the plugin's major. `datafusion_version`
     # fakes the installed version for tests (internal; see the README).
@@ -138,6 +141,7 @@ def load_plugin(
     require: Iterable[str] | str = (),
     sha256: str | None = None,
     options: Mapping[str, Any] | None = None,
+    require_abi_minor: int = 0,
     _datafusion_version: str | None = None,
 ) -> Plugin:
     """Validates a plugin and registers everything it exports in ``ctx``.
@@ -153,6 +157,8 @@ def load_plugin(
         options: Install options (for CodeAnatomy: defaults of configurable
             function arguments such as ``{"span_line_base": 1}``, and the
             ``function_factory`` policy); the plugin refuses unknown keys.
+        require_abi_minor: The lowest plugin ABI minor this program needs
+            (``0``: any minor of the host's ABI major).
         _datafusion_version: Internal, for tests only: the datafusion-python
             version to check instead of the installed one.
 
@@ -163,7 +169,7 @@ def load_plugin(
         PluginLoadError: A subclass naming the refusal (nothing was
             registered).
     """
-    native = _open(path, require_version, require, sha256, _datafusion_version)
+    native = _open(path, require_version, require, sha256, _datafusion_version, require_abi_minor)
     plugin = Plugin(native, ctx, _options_text(options))
     plugin._install()
     return plugin
@@ -176,6 +182,7 @@ def config_extension(
     require: Iterable[str] | str = (),
     sha256: str | None = None,
     options: Mapping[str, Any] | None = None,
+    require_abi_minor: int = 0,
     _datafusion_version: str | None = None,
 ) -> Any:
     """The plugin's configuration namespace for ``SessionConfig.with_extension``.
@@ -192,7 +199,7 @@ def config_extension(
     The plugin goes through the same gate as in :func:`load_plugin`. Returns
     ``None`` for a plugin without configuration.
     """
-    native = _open(path, require_version, require, sha256, _datafusion_version)
+    native = _open(path, require_version, require, sha256, _datafusion_version, require_abi_minor)
     return native.config_extension(_options_text(options))
 
 

@@ -22,6 +22,7 @@ class NativePlugin:
         require_version: str | None = None,
         require: list[str] = ...,
         sha256: str | None = None,
+        require_abi_minor: int = 0,
     ) -> NativePlugin: ...
     @property
     def path(self) -> str: ...
@@ -124,3 +125,6 @@ class ConfigExtension:
 def _display_rows(result: Any) -> tuple[str, list[list[str]]] | None:
     """Internal (conformance tests): runs ``result`` (``__arrow_c_stream__``)
     and prints it as the Rust sqllogictest runner does."""
+
+def _unvalidated_scalar_exports(path: str) -> list[ScalarUdfExport]:
+    """For the ABI matrix only: scalar exports taken with no check at all."""

@@ -21,6 +21,7 @@ mod errors;
 mod exports;
 mod rewrite;
 mod sql;
+mod unvalidated;
 
 use datafusion_ffi::table_provider_factory::FFI_TableProviderFactory;
 use datafusion_ffi::udaf::FFI_AggregateUDF;
@@ -64,15 +65,16 @@ impl NativePlugin {
     /// Opens and validates the plugin file at `path` (the Rust gate:
     /// `Plugin::load`); raises a `PluginLoadError` subclass on refusal.
     #[staticmethod]
-    #[pyo3(signature = (path, require_version=None, require=Vec::new(), sha256=None))]
+    #[pyo3(signature = (path, require_version=None, require=Vec::new(), sha256=None, require_abi_minor=0))]
     fn load(
         py: Python<'_>,
         path: &str,
         require_version: Option<&str>,
         require: Vec<String>,
         sha256: Option<&str>,
+        require_abi_minor: u32,
     ) -> PyResult<Self> {
-        let mut requirements = Requirements::new();
+        let mut requirements = Requirements::new().require_abi_minor(require_abi_minor);
         if let Some(req) = require_version {
             requirements = requirements.require_version(req).or_raise(py)?;
         }
@@ -505,6 +507,10 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TableProviderExport>()?;
     m.add_class::<ConfigExtension>()?;
     m.add_function(wrap_pyfunction!(display::_display_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        unvalidated::_unvalidated_scalar_exports,
+        m
+    )?)?;
     m.add("DATAFUSION_VERSION", datafusion::DATAFUSION_VERSION)?;
     m.add("DATAFUSION_FFI_MAJOR", datafusion_ffi::version())?;
     Ok(())

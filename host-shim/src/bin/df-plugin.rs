@@ -3,6 +3,7 @@
 //! ```text
 //! df-plugin inspect PATH [--json]
 //! df-plugin check PATH [--require-version REQ] [--require CAP[@VER]]... [--sha256 HEX]
+//!                      [--require-abi-minor N]
 //! df-plugin sql [--plugin PATH] (QUERY | -f FILE) [--format table|csv|json]
 //! ```
 //! Exit status: 0 on success, 1 when the plugin is refused or a query fails,
@@ -55,6 +56,9 @@ enum Command {
         /// Expected SHA-256 of the file (hex).
         #[arg(long, value_name = "HEX")]
         sha256: Option<String>,
+        /// Lowest ABI minor needed (default: any minor of this host's major).
+        #[arg(long = "require-abi-minor", value_name = "N", default_value_t = 0)]
+        require_abi_minor: u32,
     },
     /// Run SQL in a session with the plugin installed.
     Sql {
@@ -89,11 +93,13 @@ fn main() -> ExitCode {
             require_version,
             require,
             sha256,
+            require_abi_minor,
         } => check(
             &path,
             require_version.as_deref(),
             &require,
             sha256.as_deref(),
+            require_abi_minor,
         ),
         Command::Sql {
             plugin,
@@ -174,8 +180,9 @@ fn check(
     require_version: Option<&str>,
     require: &[String],
     sha256: Option<&str>,
+    require_abi_minor: u32,
 ) -> Result<(), String> {
-    let mut req = Requirements::new();
+    let mut req = Requirements::new().require_abi_minor(require_abi_minor);
     if let Some(v) = require_version {
         req = req.require_version(v).map_err(|e| e.to_string())?;
     }

@@ -12,6 +12,10 @@
 //! build it is a placeholder: datafusion-ffi replaces it with the host's
 //! codec (the host session's task context) before the host sees it.
 //!
+//! The provider is wrapped in the panic guard first: the table function's
+//! own guard (`export::guard`) passes an already foreign provider through
+//! unchanged, since wrapping it again would hide it from datafusion-ffi.
+//!
 //! In-process callers (benchmarks, unit tests) get the provider itself.
 
 use std::sync::{Arc, LazyLock};
@@ -22,6 +26,7 @@ use datafusion_ffi::proto::logical_extension_codec::FFI_LogicalExtensionCodec;
 use datafusion_ffi::session::ForeignSession;
 use datafusion_ffi::table_provider::{FFI_TableProvider, ForeignTableProvider};
 
+use crate::export::guard::PanicGuardedTableProvider;
 use crate::runtime;
 
 /// Task contexts for the placeholder codec (never used to decode anything:
@@ -40,13 +45,16 @@ static PLACEHOLDER: LazyLock<Arc<PlaceholderTaskContext>> =
 
 /// `provider`, ready to be returned from a table function called through
 /// datafusion-ffi with filter pushdown intact. See the module docs.
+/// `function` names the table function in panic messages.
 pub fn with_filter_pushdown(
+    function: &str,
     provider: Arc<dyn TableProvider>,
     session: &dyn Session,
 ) -> Arc<dyn TableProvider> {
     if session.as_any().downcast_ref::<ForeignSession>().is_none() {
         return provider;
     }
+    let provider = PanicGuardedTableProvider::wrap(format!("table function {function}"), provider);
     // A clone of the static Arc: the codec's weak reference stays valid.
     let placeholder: Arc<dyn TaskContextProvider> = Arc::clone(&*PLACEHOLDER) as _;
     let codec = FFI_LogicalExtensionCodec::new_default(&placeholder);

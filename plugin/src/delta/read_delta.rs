@@ -50,7 +50,11 @@ impl TableFunctionImpl for ReadDelta {
             let provider = block_on(NAME, async move {
                 DeltaTableProvider::open(location, spec).await
             })?;
-            Ok(with_filter_pushdown(Arc::new(provider), args.session()))
+            Ok(with_filter_pushdown(
+                "read_delta",
+                Arc::new(provider),
+                args.session(),
+            ))
         })
     }
 }

@@ -130,7 +130,11 @@ impl TableFunctionImpl for ReadDeltaCdf {
                 schema: inner.schema(),
                 inner: Arc::new(inner),
             };
-            Ok(with_filter_pushdown(Arc::new(provider), args.session()))
+            Ok(with_filter_pushdown(
+                "read_delta_cdf",
+                Arc::new(provider),
+                args.session(),
+            ))
         })
     }
 }

@@ -134,10 +134,15 @@ unsafe extern "C" fn export(
                 Ok(())
             }
             export_kind::TABLE_FUNCTION => {
-                let entry = set
-                    .table
-                    .get(index)
-                    .ok_or_else(|| missing(set.table.len()))?;
+                let entry = match set.table.get(index) {
+                    Some(registry::TableExport::Ready(entry)) => entry,
+                    Some(registry::TableExport::Broken { name, reason }) => {
+                        return Err(format!(
+                            "table function {name} could not be built: {reason}"
+                        ));
+                    }
+                    None => return Err(missing(set.table.len())),
+                };
                 let codec = host_codec(input)?;
                 let ffi = FFI_TableFunction::new_with_ffi_codec(
                     Arc::clone(&entry.function),

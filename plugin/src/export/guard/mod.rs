@@ -5,7 +5,9 @@
 //! accumulators and partition evaluators, which datafusion-ffi calls through
 //! its own `extern "C"` wrappers, are wrapped ([`PanicGuardedUdf`],
 //! [`PanicGuardedUdaf`], [`PanicGuardedUdwf`]) so a panic becomes a
-//! `DataFusionError` instead.
+//! `DataFusionError` instead; so are table functions, table provider
+//! factories, their providers and plans ([`PanicGuardedTableFunction`] and
+//! friends).
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -15,10 +17,15 @@ use datafusion::common::{DataFusionError, Result};
 
 mod aggregate;
 mod scalar;
+mod table;
 mod window;
 
 pub use aggregate::PanicGuardedUdaf;
 pub use scalar::PanicGuardedUdf;
+pub use table::{
+    PanicGuardedExec, PanicGuardedTableFactory, PanicGuardedTableFunction,
+    PanicGuardedTableProvider,
+};
 pub use window::PanicGuardedUdwf;
 
 /// Text of a panic payload.
