@@ -127,4 +127,4 @@ def _display_rows(result: Any) -> tuple[str, list[list[str]]] | None:
     and prints it as the Rust sqllogictest runner does."""
 
 def _unvalidated_scalar_exports(path: str) -> list[ScalarUdfExport]:
-    """For the ABI matrix only: scalar exports taken with no check at all."""
+    """Internal (ABI matrix): scalar exports taken with no check at all."""
