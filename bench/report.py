@@ -98,6 +98,7 @@ class Report:
     # --- 1. FFI overhead -------------------------------------------------
     def scalar(self) -> None:
         best: dict = {}
+        best_cpu: dict = {}
         mem: dict = defaultdict(list)
         runs = None
         for s in ok_results(self.rust, "group", "scalar"):
@@ -106,6 +107,9 @@ class Report:
             for b in r["batches"]:
                 key = (r["function"], r["rows"], b["batch_size"], r["linkage"])
                 best[key] = min(best.get(key, float("inf")), b["timing"]["min_s"])
+                cpu = b["timing"].get("cpu_min_s")
+                if cpu is not None:
+                    best_cpu[key] = min(best_cpu.get(key, float("inf")), cpu)
             mem[(r["function"], r["rows"], r["linkage"])].append(r["memory"]["measured_extra_bytes"])
         if not best:
             return
@@ -118,9 +122,11 @@ class Report:
             "and all) registered from its rlib into the session; *dylib*: `Plugin::load` + `install`, every "
             "call through datafusion-ffi. Best of "
             f"{runs} runs in each of {rounds} rounds per cell (the dylib and rlib processes alternate, so "
-            "both see the same background load). Overhead = "
-            "dylib time / rlib time - 1. Memory: peak RSS growth while the queries ran (input data excluded), "
-            "max over rounds.",
+            "both see the same background load). Overhead = dylib time / rlib time - 1, in wall-clock "
+            "time and in CPU time (every thread of the process, from `/proc/self/task/*/schedstat`; the "
+            "least-CPU run of each side). On a machine shared with other work, CPU time is the steadier "
+            "measure of the work the boundary adds, so the target is judged on it when it is available. "
+            "Memory: peak RSS growth while the queries ran (input data excluded), max over rounds.",
             "",
         )
         rows = []
@@ -130,19 +136,39 @@ class Report:
                 continue
             d, r = best[(fn, n, bs, "dylib")], best[(fn, n, bs, "rlib")]
             over = d / r - 1
+            dc, rc = best_cpu.get((fn, n, bs, "dylib")), best_cpu.get((fn, n, bs, "rlib"))
+            over_cpu = dc / rc - 1 if dc and rc else None
             if bs == 8192:
-                at_8k.append((over, fn, n))
+                at_8k.append((over_cpu if over_cpu is not None else over, over, fn, n))
             md = max((m for m in mem[(fn, n, "dylib")] if m is not None), default=None)
             mr = max((m for m in mem[(fn, n, "rlib")] if m is not None), default=None)
-            rows.append([f"`{fn}`", f"{n:,}", f"{bs // 1024}K", rate(n / r), rate(n / d), f"{over * 100:+.1f}%", mib(mr), mib(md)])
-        self.table(["function", "rows", "batch", "rlib", "dylib", "overhead", "mem rlib", "mem dylib"], rows)
+            rows.append(
+                [
+                    f"`{fn}`",
+                    f"{n:,}",
+                    f"{bs // 1024}K",
+                    rate(n / r),
+                    rate(n / d),
+                    f"{over * 100:+.1f}%",
+                    "–" if over_cpu is None else f"{over_cpu * 100:+.1f}%",
+                    mib(mr),
+                    mib(md),
+                ]
+            )
+        self.table(
+            ["function", "rows", "batch", "rlib", "dylib", "overhead (wall)", "overhead (CPU)", "mem rlib", "mem dylib"],
+            rows,
+        )
         if at_8k:
             worst = max(at_8k)
-            detail = ", ".join(f"`{fn}` {n // 10**6}M {o * 100:+.1f}%" for o, fn, n in sorted(at_8k, key=lambda x: (x[1], x[2])))
+            detail = ", ".join(
+                f"`{fn}` {n // 10**6}M {o * 100:+.1f}% (wall {w * 100:+.1f}%)"
+                for o, w, fn, n in sorted(at_8k, key=lambda x: (x[2], x[3]))
+            )
             self.targets.append(
                 (
                     "FFI overhead <= 5% at 8K-row batches (every function, 1M and 10M rows)",
-                    f"worst {worst[0] * 100:+.1f}% (`{worst[1]}`, {worst[2]:,} rows); {detail}",
+                    f"worst {worst[0] * 100:+.1f}% (`{worst[2]}`, {worst[3]:,} rows); {detail}",
                     worst[0] <= 0.05,
                     "see *Where targets are missed*" if worst[0] > 0.05 else "",
                 )
@@ -465,11 +491,25 @@ class Report:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rust", required=True)
+    parser.add_argument(
+        "--rust",
+        action="append",
+        required=True,
+        help="results of a Rust suite run; repeat to merge (a later file's groups replace earlier ones)",
+    )
     parser.add_argument("--python", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    rust = json.loads(Path(args.rust).read_text()) if Path(args.rust).exists() else {}
+    rust: dict = {}
+    for path in args.rust:
+        if not Path(path).exists():
+            continue
+        doc = json.loads(Path(path).read_text())
+        if not rust:
+            rust = doc
+            continue
+        rerun = {s["group"] for s in doc.get("scenarios", [])}
+        rust["scenarios"] = [s for s in rust["scenarios"] if s["group"] not in rerun] + doc["scenarios"]
     py = json.loads(Path(args.python).read_text()) if Path(args.python).exists() else {}
     Path(args.out).write_text(Report(rust, py).render())
     print(f"wrote {args.out}")

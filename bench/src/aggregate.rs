@@ -97,7 +97,11 @@ pub async fn run(
     );
     let window = MemoryWindow::open();
     let groups_out = drain(&ctx, &sql).await?;
-    assert_eq!(groups_out, groups, "{sql} returned one row per group");
+    assert_eq!(
+        groups_out,
+        groups.min(rows),
+        "{sql} returned one row per group"
+    );
     let timing = time_async(0, runs, || async {
         drain(&ctx, &sql).await.expect("query runs")
     })

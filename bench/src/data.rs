@@ -111,10 +111,14 @@ pub fn span_pairs(rows: usize) -> (ArrayRef, ArrayRef) {
     (span(a0, a1), span(b0, b1))
 }
 
-/// Group keys with `groups` distinct values, spread over the rows.
+/// Group keys with exactly `groups` distinct values (when `rows >=
+/// groups`), each on the same number of rows, in a scrambled order: every
+/// block of `groups` consecutive rows is a permutation (7919 is a prime that
+/// divides no power of ten, so it is coprime to the group counts used).
 pub fn group_keys(rows: usize, groups: usize) -> ArrayRef {
+    let groups = groups as u64;
     Arc::new(Int64Array::from_iter_values(
-        (0..rows).map(|i| (mix(i as u64 ^ 0xA5A5) % groups as u64) as i64),
+        (0..rows as u64).map(|i| ((i.wrapping_mul(7919) + 13) % groups) as i64),
     ))
 }
 

@@ -355,7 +355,10 @@ pub async fn insert(scratch: &Path, reader: Reader, rows: usize, runs: usize) ->
         seconds.push(s);
         bytes = b;
     }
-    let timing = crate::measure::Runs { seconds };
+    let timing = crate::measure::Runs {
+        seconds,
+        cpu_seconds: Vec::new(),
+    };
     Ok(json!({
         "writer": reader.name(),
         "rows": rows,

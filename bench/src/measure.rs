@@ -13,8 +13,12 @@ use serde_json::{Value, json};
 /// Seconds of each timed run of one measurement, after warm-up.
 #[derive(Debug, Clone, Default)]
 pub struct Runs {
-    /// Durations in seconds, in run order.
+    /// Wall-clock durations in seconds, in run order.
     pub seconds: Vec<f64>,
+    /// CPU seconds of the whole process (every thread) during each run,
+    /// where the kernel tells: less sensitive than wall time to other work
+    /// on a shared machine, so overhead ratios are also given in CPU time.
+    pub cpu_seconds: Vec<f64>,
 }
 
 impl Runs {
@@ -35,10 +39,45 @@ impl Runs {
         }
     }
 
-    /// JSON: every run, min and median.
-    pub fn to_json(&self) -> Value {
-        json!({"runs_s": self.seconds, "min_s": self.min(), "median_s": self.median()})
+    /// The run that used the least CPU time (`None` where unknown).
+    pub fn cpu_min(&self) -> Option<f64> {
+        (!self.cpu_seconds.is_empty()).then(|| {
+            self.cpu_seconds
+                .iter()
+                .copied()
+                .fold(f64::INFINITY, f64::min)
+        })
     }
+
+    /// JSON: every run, min and median (wall clock), and CPU time.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "runs_s": self.seconds,
+            "min_s": self.min(),
+            "median_s": self.median(),
+            "cpu_runs_s": self.cpu_seconds,
+            "cpu_min_s": self.cpu_min(),
+        })
+    }
+}
+
+/// CPU time of every live thread of this process, from
+/// `/proc/self/task/*/schedstat` (nanoseconds on the CPU). Threads that
+/// exited are not counted, which is fine within one run: DataFusion's and
+/// tokio's worker threads outlive it.
+pub fn process_cpu_seconds() -> Option<f64> {
+    let mut total_ns: u64 = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let Ok(text) = std::fs::read_to_string(task.path().join("schedstat")) else {
+            continue;
+        };
+        total_ns += text
+            .split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    Some(total_ns as f64 / 1e9)
 }
 
 /// Runs `body` `warmup` times untimed, then `runs` times timed.
@@ -51,12 +90,20 @@ where
         std::hint::black_box(body().await);
     }
     let mut seconds = Vec::with_capacity(runs);
+    let mut cpu_seconds = Vec::with_capacity(runs);
     for _ in 0..runs {
+        let cpu_before = process_cpu_seconds();
         let started = Instant::now();
         std::hint::black_box(body().await);
         seconds.push(started.elapsed().as_secs_f64());
+        if let (Some(before), Some(after)) = (cpu_before, process_cpu_seconds()) {
+            cpu_seconds.push(after - before);
+        }
     }
-    Runs { seconds }
+    Runs {
+        seconds,
+        cpu_seconds,
+    }
 }
 
 /// A field of `/proc/self/status` in bytes (`VmHWM`, `VmRSS`), or `None`
