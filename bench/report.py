@@ -485,6 +485,11 @@ class Report:
             f"- Rust: {rustc_version()}, release profile; crates: "
             + ", ".join(f"{k} {val}" for k, val in sorted(v.items())),
             f"- Plugin file: {mib(self.rust.get('plugin_bytes'))}",
+            *(
+                f"- Rerun of `df-plugin-bench suite --only {','.join(groups)}` (same plugin build), replacing "
+                "the first run's results for those groups"
+                for groups in self.rust.get("reruns", [])
+            ),
             f"- Python {pv.get('python')}: datafusion {pv.get('datafusion')}, pyarrow {pv.get('pyarrow')}, "
             f"deltalake {pv.get('deltalake')}; `df_plugin_host` installed with `pip install ./host-shim` "
             "(release)",
@@ -528,6 +533,7 @@ def main() -> None:
             continue
         rerun = {s["group"] for s in doc.get("scenarios", [])}
         rust["scenarios"] = [s for s in rust["scenarios"] if s["group"] not in rerun] + doc["scenarios"]
+        rust.setdefault("reruns", []).append(sorted(rerun))
     py = json.loads(Path(args.python).read_text()) if Path(args.python).exists() else {}
     Path(args.out).write_text(Report(rust, py).render())
     print(f"wrote {args.out}")
