@@ -448,11 +448,11 @@ class Report:
 
     def render(self) -> str:
         body_start = len(self.lines)
-        self.load()
         self.scalar()
         self.hash_py()
         self.aggregates()
         self.delta()
+        self.load()
         body = self.lines[body_start:]
         self.lines = self.lines[:body_start]
 
