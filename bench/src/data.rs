@@ -27,7 +27,7 @@ pub fn qualnames(rows: usize) -> ArrayRef {
     let mut b = StringBuilder::with_capacity(rows, rows * 36);
     for i in 0..rows {
         let r = mix(i as u64);
-        if r % 8 == 0 {
+        if r.is_multiple_of(8) {
             b.append_value(format!("  Straße  Größe_{}  Ǆemo {} ", r % 9973, i));
         } else {
             b.append_value(format!(
