@@ -53,10 +53,28 @@ pub fn ffi_guard<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> RResul
 
 /// Runs `f` for the function `udf`, turning a panic into a `DataFusionError`.
 pub(crate) fn guarded<T>(udf: &str, step: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        Err(DataFusionError::Execution(format!(
-            "function {udf} panicked inside the codeanatomy plugin during {step}: {}",
-            panic_message(payload.as_ref())
-        )))
-    })
+    guarded_as(format_args!("function {udf}"), step, f)
+}
+
+/// Runs `f` for `what` (e.g. `table function read_delta`), turning a panic
+/// into a `DataFusionError`. `what` is only formatted if `f` panics.
+pub(crate) fn guarded_as<T>(
+    what: impl std::fmt::Display,
+    step: &str,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(panicked(what, step, payload.as_ref())))
+}
+
+/// The error a panic in `what` during `step` becomes.
+pub(crate) fn panicked(
+    what: impl std::fmt::Display,
+    step: &str,
+    payload: &(dyn Any + Send),
+) -> DataFusionError {
+    DataFusionError::Execution(format!(
+        "{what} panicked inside the codeanatomy plugin during {step}: {}",
+        panic_message(payload)
+    ))
 }

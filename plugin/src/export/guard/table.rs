@@ -7,7 +7,6 @@
 //! host). Every layer is therefore wrapped here, so each panic reaches the
 //! host as a `DataFusionError` naming the table and the step.
 
-use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -22,7 +21,7 @@ use datafusion::catalog::{
     Session, TableFunctionArgs, TableFunctionImpl, TableProvider, TableProviderFactory,
 };
 use datafusion::common::tree_node::TreeNodeRecursion;
-use datafusion::common::{Constraints, DataFusionError, Result, Statistics};
+use datafusion::common::{Constraints, Result, Statistics};
 use datafusion::config::ConfigOptions;
 use datafusion::datasource::TableType;
 use datafusion::execution::{RecordBatchStream, SendableRecordBatchStream, TaskContext};
@@ -39,18 +38,7 @@ use datafusion::physical_plan::{
 use datafusion_ffi::table_provider::ForeignTableProvider;
 use futures::{FutureExt, Stream};
 
-use super::panic_message;
-
-fn panicked(what: &str, step: &str, payload: &(dyn Any + Send)) -> DataFusionError {
-    DataFusionError::Execution(format!(
-        "{what} panicked inside the codeanatomy plugin during {step}: {}",
-        panic_message(payload)
-    ))
-}
-
-fn guarded<T>(what: &str, step: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(panicked(what, step, p.as_ref())))
-}
+use super::{guarded_as as guarded, panicked};
 
 async fn guarded_async<T>(what: &str, step: &str, f: impl Future<Output = Result<T>>) -> Result<T> {
     AssertUnwindSafe(f)
@@ -62,7 +50,8 @@ async fn guarded_async<T>(what: &str, step: &str, f: impl Future<Output = Result
 /// A table function whose calls, and the providers they return, are guarded.
 #[derive(Debug)]
 pub struct PanicGuardedTableFunction {
-    name: String,
+    /// `table function <name>`, as errors name it.
+    what: String,
     inner: Arc<dyn TableFunctionImpl>,
 }
 
@@ -70,7 +59,7 @@ impl PanicGuardedTableFunction {
     /// Wraps the table function `name`.
     pub fn wrap(name: &str, inner: Arc<dyn TableFunctionImpl>) -> Arc<dyn TableFunctionImpl> {
         Arc::new(PanicGuardedTableFunction {
-            name: name.to_string(),
+            what: format!("table function {name}"),
             inner,
         })
     }
@@ -85,7 +74,7 @@ impl PanicGuardedTableFunction {
         if provider.is::<ForeignTableProvider>() {
             return provider;
         }
-        PanicGuardedTableProvider::wrap(format!("table function {}", self.name), provider)
+        PanicGuardedTableProvider::wrap(self.what.clone(), provider)
     }
 }
 
@@ -93,13 +82,12 @@ impl TableFunctionImpl for PanicGuardedTableFunction {
     // datafusion-ffi 55 still exposes the deprecated `call` to older hosts.
     #[allow(deprecated)]
     fn call(&self, exprs: &[Expr]) -> Result<Arc<dyn TableProvider>> {
-        let what = format!("table function {}", self.name);
-        guarded(&what, "call", || self.inner.call(exprs)).map(|p| self.guard_provider(p))
+        guarded(&self.what, "call", || self.inner.call(exprs)).map(|p| self.guard_provider(p))
     }
 
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
-        let what = format!("table function {}", self.name);
-        guarded(&what, "call", || self.inner.call_with_args(args)).map(|p| self.guard_provider(p))
+        guarded(&self.what, "call", || self.inner.call_with_args(args))
+            .map(|p| self.guard_provider(p))
     }
 }
 
