@@ -421,6 +421,15 @@ pub struct RunInfo {
     pub versions: Vec<String>,
 }
 
+/// The error kind in code quotes, preceded by a space; empty without one.
+fn kind_label(outcome: &Outcome) -> String {
+    if outcome.kind.is_empty() {
+        String::new()
+    } else {
+        format!(" `{}`", outcome.kind)
+    }
+}
+
 /// The markdown report.
 pub fn render(rows: &[Row], info: &RunInfo) -> String {
     let mut md = String::new();
@@ -459,12 +468,11 @@ pub fn render(rows: &[Row], info: &RunInfo) -> String {
                 Some(_) => " ✔".to_string(),
                 None => String::new(),
             };
-            let kind = if outcome.kind.is_empty() {
-                String::new()
-            } else {
-                format!(" `{}`", outcome.kind)
-            };
-            md.push_str(&format!(" {}{kind}{mark} |", outcome.verdict.label()));
+            md.push_str(&format!(
+                " {}{}{mark} |",
+                outcome.verdict.label(),
+                kind_label(outcome)
+            ));
         }
         md.push('\n');
     }
@@ -491,11 +499,7 @@ pub fn render(rows: &[Row], info: &RunInfo) -> String {
                 "- {}: **{}**{} — {}\n",
                 HOSTS[i],
                 outcome.verdict.label(),
-                if outcome.kind.is_empty() {
-                    String::new()
-                } else {
-                    format!(" `{}`", outcome.kind)
-                },
+                kind_label(outcome),
                 if detail.is_empty() {
                     "(no message)".to_string()
                 } else {

@@ -13,7 +13,7 @@ use df_plugin_tests::matrix::{
     run_python_cell,
 };
 use df_plugin_tests::{
-    built_library, plugin_path, python, query_scalar, scratch_dir, workspace_root,
+    built_library, plugin_path, python, query_rows, query_scalar, scratch_dir, workspace_root,
 };
 use serde_json::{Value, json};
 
@@ -555,12 +555,12 @@ async fn rust_scenario(v: &Variant) -> Result<Outcome, Outcome> {
             install(&plugin, &ctx)?;
             let mut errors = Vec::new();
             for q in queries {
-                match query_scalar_or_rows(&ctx, q).await {
-                    Ok(v) => {
+                match query_rows(&ctx, q).await.map_err(|e| e.to_string()) {
+                    Ok(rows) => {
                         return Err(Outcome::new(
                             Verdict::Failed,
                             "no error",
-                            format!("{q} returned {v}"),
+                            format!("{q} returned {} rows", rows.len()),
                         ));
                     }
                     Err(e) if e.contains("panicked") => errors.push(e),
@@ -610,16 +610,6 @@ async fn rust_scenario(v: &Variant) -> Result<Outcome, Outcome> {
             ))
         }
     }
-}
-
-/// Runs `sql` to completion; the error as text.
-async fn query_scalar_or_rows(ctx: &SessionContext, sql: &str) -> Result<String, String> {
-    let df = ctx.sql(sql).await.map_err(|e| e.to_string())?;
-    let batches = df.collect().await.map_err(|e| e.to_string())?;
-    Ok(format!(
-        "{} rows",
-        batches.iter().map(|b| b.num_rows()).sum::<usize>()
-    ))
 }
 
 // -- the command line -------------------------------------------------------
