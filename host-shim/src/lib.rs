@@ -26,6 +26,7 @@ pub mod install;
 pub mod loader;
 pub mod locate;
 pub mod planner;
+pub mod result_text;
 pub mod snapshot;
 pub mod table_args;
 
