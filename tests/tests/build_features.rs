@@ -1,0 +1,69 @@
+//! `scripts/test` builds the Python package (`pip install ./host-shim`, the
+//! package alone) and then the whole workspace (`cargo test --workspace`).
+//! Cargo resolves features per build, so when the workspace enables a
+//! feature of a shared dependency that the package alone does not, every
+//! crate above it — DataFusion included — is compiled a second time: twice
+//! the build time and about a gigabyte more disk (a CI run once ran out of
+//! it). This test keeps the two feature sets equal.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+use df_plugin_tests::workspace_root;
+
+/// Package (`name vX.Y.Z`) → enabled features, as `cargo tree` resolves them.
+fn resolved_features(selection: &[&str], edges: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let out = Command::new(cargo)
+        .arg("tree")
+        .args(selection)
+        .args(["--offline", "--locked", "--prefix", "none", "-e", edges])
+        .args(["-f", "{p}|{f}"])
+        .current_dir(workspace_root())
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo tree {selection:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some((package, list)) = line.split_once('|') else {
+            continue;
+        };
+        // Path packages print their directory after the version.
+        let package = package.split(" (").next().unwrap_or(package).to_string();
+        let list = list.trim_end_matches(" (*)");
+        features
+            .entry(package)
+            .or_default()
+            .extend(list.split(',').filter(|f| !f.is_empty()).map(String::from));
+    }
+    features
+}
+
+#[test]
+fn python_package_build_resolves_the_workspace_features() {
+    let alone = resolved_features(&["-p", "df-plugin-host-python"], "normal,build");
+    let workspace = resolved_features(&["--workspace"], "normal,build,dev");
+    let drift: Vec<String> = alone
+        .iter()
+        .filter_map(|(package, features)| {
+            let unified = workspace.get(package)?;
+            (unified != features).then(|| {
+                let missing: Vec<&String> = unified.difference(features).collect();
+                format!("{package}: the workspace also enables {missing:?}")
+            })
+        })
+        .collect();
+    assert!(
+        drift.is_empty(),
+        "`pip install ./host-shim` would compile these (and every crate above them) a second \
+         time; enable the features in host-shim/python/Cargo.toml's build-sharing \
+         dependencies:\n{}",
+        drift.join("\n")
+    );
+    // The check compares something: DataFusion is in both graphs.
+    assert!(alone.keys().any(|p| p.starts_with("datafusion v55.")));
+}
