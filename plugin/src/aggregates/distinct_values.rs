@@ -1,9 +1,10 @@
 //! The engine of the aggregates over the set of a group's values:
 //! `list_unique`, `collect_set`, `count_distinct_agg` and `string_agg_det`.
 //!
-//! A group keeps its non-NULL values as an ordered, counted set (value ->
-//! number of rows). The order is `ORDER BY`'s (numbers by value, floats in
-//! IEEE 754 total order, strings by bytes), so every result is sorted and
+//! A group keeps its non-NULL values as a counted hash set (value -> number
+//! of rows): a lookup per row is the hot path, so no ordered tree. Results
+//! are sorted when they are built, in `ORDER BY`'s order (numbers by value,
+//! floats in IEEE 754 total order, strings by bytes), so every result is
 //! independent of input order and partitioning. The counts make retraction
 //! exact (sliding window frames): a value leaves the set when its last row
 //! leaves the frame.
@@ -13,7 +14,6 @@
 //! without `DISTINCT`). Merging adds the listed values, so partial
 //! aggregation round-trips.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
@@ -28,7 +28,7 @@ use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::format_state_name;
 
 use super::arg_types::{check_arity, coerce_value_type};
-use super::lanes::{Lane, LaneVisitor, as_type, with_lane};
+use super::lanes::{CountedSet, Lane, LaneVisitor, as_type, with_lane};
 use super::udaf::{AggregateFamily, GroupedState, passes};
 
 /// What a group's set of values becomes.
@@ -157,8 +157,8 @@ impl LaneVisitor for SetStep {
     }
 }
 
-/// Bytes a set entry costs besides its value's heap (the B-tree's own
-/// bookkeeping, roughly).
+/// Bytes a set entry costs besides its value's heap (the hash table's
+/// control byte and spare capacity, roughly).
 const ENTRY_OVERHEAD: usize = 16;
 
 /// The counted set of every group.
@@ -167,7 +167,7 @@ struct SetState<L: Lane> {
     lane: L,
     output: SetOutput,
     keep_duplicates: bool,
-    groups: Vec<BTreeMap<L::Owned, u64>>,
+    groups: Vec<CountedSet<L::Owned>>,
     /// Bytes held by the sets' entries.
     heap: usize,
 }
@@ -199,19 +199,26 @@ impl<L: Lane> SetState<L> {
     }
 
     /// Every group's elements, in order, and how many each group has.
-    fn elements(&self, sets: &[BTreeMap<L::Owned, u64>]) -> Result<(ArrayRef, Vec<usize>)> {
+    fn elements(&self, sets: &[CountedSet<L::Owned>]) -> Result<(ArrayRef, Vec<usize>)> {
         let lengths = sets
             .iter()
             .map(|set| set.values().map(|count| self.repeats(*count)).sum())
             .collect();
-        let items = sets.iter().flat_map(|set| {
-            set.iter()
-                .flat_map(|(value, count)| std::iter::repeat_n(Some(value), self.repeats(*count)))
-        });
+        // One buffer for all groups, each group's run sorted on its own.
+        let mut entries: Vec<(&L::Owned, u64)> =
+            Vec::with_capacity(sets.iter().map(|set| set.len()).sum());
+        for set in sets {
+            let start = entries.len();
+            entries.extend(set.iter().map(|(value, count)| (value, *count)));
+            entries[start..].sort_unstable_by(|a, b| a.0.cmp(b.0));
+        }
+        let items = entries
+            .iter()
+            .flat_map(|(value, count)| std::iter::repeat_n(Some(*value), self.repeats(*count)));
         Ok((self.lane.build(items)?, lengths))
     }
 
-    fn list(&self, sets: &[BTreeMap<L::Owned, u64>]) -> Result<ArrayRef> {
+    fn list(&self, sets: &[CountedSet<L::Owned>]) -> Result<ArrayRef> {
         let (elements, lengths) = self.elements(sets)?;
         let item = Arc::new(Field::new_list_field(self.lane.data_type().clone(), true));
         Ok(Arc::new(ListArray::try_new(
@@ -222,7 +229,7 @@ impl<L: Lane> SetState<L> {
         )?))
     }
 
-    fn output(&self, sets: &[BTreeMap<L::Owned, u64>]) -> Result<ArrayRef> {
+    fn output(&self, sets: &[CountedSet<L::Owned>]) -> Result<ArrayRef> {
         match &self.output {
             SetOutput::List => self.list(sets),
             SetOutput::Count => Ok(Arc::new(
@@ -255,7 +262,7 @@ impl<L: Lane> SetState<L> {
         }
     }
 
-    fn take(&mut self, emit_to: EmitTo) -> Vec<BTreeMap<L::Owned, u64>> {
+    fn take(&mut self, emit_to: EmitTo) -> Vec<CountedSet<L::Owned>> {
         let taken = emit_to.take_needed(&mut self.groups);
         if matches!(emit_to, EmitTo::All) {
             self.heap = 0;
@@ -274,7 +281,7 @@ impl<L: Lane> SetState<L> {
 impl<L: Lane> GroupedState for SetState<L> {
     fn resize(&mut self, total_num_groups: usize) {
         if self.groups.len() < total_num_groups {
-            self.groups.resize_with(total_num_groups, BTreeMap::new);
+            self.groups.resize_with(total_num_groups, CountedSet::default);
         }
     }
 
@@ -395,7 +402,7 @@ impl<L: Lane> GroupedState for SetState<L> {
 
     fn size(&self) -> usize {
         size_of_val(self)
-            + self.groups.capacity() * size_of::<BTreeMap<L::Owned, u64>>()
+            + self.groups.capacity() * size_of::<CountedSet<L::Owned>>()
             + self.heap
     }
 }
@@ -461,6 +468,33 @@ mod tests {
             join.evaluate(EmitTo::All).unwrap().as_string::<i32>(),
             &StringArray::from(vec![Some("a|b|b"), None, Some("c")])
         );
+    }
+
+    #[test]
+    fn many_values_come_out_sorted_per_group() {
+        // Scrambled values with repeats over three groups; the expectation is
+        // std's ordered set of each group's values.
+        let rows = 3000;
+        let values: Vec<i64> = (0..rows as i64).map(|i| (i * 7919 + 13) % 401 - 200).collect();
+        let groups: Vec<usize> = (0..rows).map(|i| (i * 31) % 3).collect();
+        let mut expected = vec![std::collections::BTreeSet::new(); 3];
+        for (value, group) in values.iter().zip(&groups) {
+            expected[*group].insert(*value);
+        }
+        let mut list = set_state(&DataType::Int64, SetOutput::List, false).unwrap();
+        let array: ArrayRef = Arc::new(Int64Array::from(values));
+        // Two batches, so the second finds values the first kept.
+        list.update(&[array.slice(0, 1000)], &groups[..1000], None, 3)
+            .unwrap();
+        list.update(&[array.slice(1000, rows - 1000)], &groups[1000..], None, 3)
+            .unwrap();
+        let lists = list.evaluate(EmitTo::All).unwrap();
+        let lists = lists.as_list::<i32>();
+        for (group, expected) in expected.iter().enumerate() {
+            let got = lists.value(group);
+            let got: Vec<i64> = got.as_primitive::<Int64Type>().values().to_vec();
+            assert_eq!(got, expected.iter().copied().collect::<Vec<_>>(), "group {group}");
+        }
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! type's sort order. [`with_lane`] picks the lane for a planning type.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::fmt::Debug;
+use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -21,14 +21,19 @@ use datafusion::arrow::array::{
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int32Type, Int64Type};
 use datafusion::arrow::row::{RowConverter, Rows, SortField};
-use datafusion::common::{DataFusionError, Result, internal_err};
+use datafusion::common::{DataFusionError, HashMap, Result, internal_err};
+
+/// Distinct kept values and how many rows each stands for. Hashed, not
+/// ordered: lookups are the hot path (one per row and per merged state
+/// element); the output is sorted once when it is built.
+pub(crate) type CountedSet<K> = HashMap<K, u64>;
 
 /// One way of reading, ordering, keeping and emitting the values of a type.
 pub(crate) trait Lane: Debug + Send + Sync + 'static {
     /// A value read from a batch (cheap to copy; borrows the batch).
     type Ref<'v>: Copy;
     /// A value kept across batches.
-    type Owned: Ord + Clone + Default + Debug + Send + Sync;
+    type Owned: Ord + Hash + Clone + Default + Debug + Send + Sync;
     /// A batch column, ready for reads.
     type View<'a>;
 
@@ -56,12 +61,12 @@ pub(crate) trait Lane: Debug + Send + Sync + 'static {
 
     /// The counter of `value` in a counted set, if present.
     fn counter<'m>(
-        map: &'m mut BTreeMap<Self::Owned, u64>,
+        map: &'m mut CountedSet<Self::Owned>,
         value: Self::Ref<'_>,
     ) -> Option<&'m mut u64>;
 
     /// Removes `value` from a counted set, returning the kept copy.
-    fn remove(map: &mut BTreeMap<Self::Owned, u64>, value: Self::Ref<'_>) -> Option<Self::Owned>;
+    fn remove(map: &mut CountedSet<Self::Owned>, value: Self::Ref<'_>) -> Option<Self::Owned>;
 
     /// An array of [`Self::data_type`] with one element per item (`None` is
     /// NULL).
@@ -125,7 +130,7 @@ impl<T: ArrowPrimitiveType> IntLane<T> {
 impl<T> Lane for IntLane<T>
 where
     T: ArrowPrimitiveType + Debug + Send + Sync,
-    T::Native: Ord + Default + Debug,
+    T::Native: Ord + Hash + Default + Debug,
 {
     type Ref<'v> = T::Native;
     type Owned = T::Native;
@@ -161,11 +166,11 @@ where
         *kept = value;
     }
 
-    fn counter(map: &mut BTreeMap<T::Native, u64>, value: T::Native) -> Option<&mut u64> {
+    fn counter(map: &mut CountedSet<T::Native>, value: T::Native) -> Option<&mut u64> {
         map.get_mut(&value)
     }
 
-    fn remove(map: &mut BTreeMap<T::Native, u64>, value: T::Native) -> Option<T::Native> {
+    fn remove(map: &mut CountedSet<T::Native>, value: T::Native) -> Option<T::Native> {
         map.remove_entry(&value).map(|(kept, _)| kept)
     }
 
@@ -179,7 +184,7 @@ where
 }
 
 /// An `f64` ordered by IEEE 754 total order (`f64::total_cmp`), so it can be
-/// kept in ordered sets; `-0.0` and `0.0` are distinct, and so are NaNs with
+/// kept in sets and sorted; `-0.0` and `0.0` are distinct, and so are NaNs with
 /// different bits.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct TotalF64(pub f64);
@@ -191,6 +196,13 @@ impl PartialEq for TotalF64 {
 }
 
 impl Eq for TotalF64 {}
+
+// Equal in total order means equal bits, so the bits are the hash.
+impl Hash for TotalF64 {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.to_bits().hash(state);
+    }
+}
 
 impl PartialOrd for TotalF64 {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
@@ -249,11 +261,11 @@ impl Lane for Float64Lane {
         kept.0 = value;
     }
 
-    fn counter(map: &mut BTreeMap<TotalF64, u64>, value: f64) -> Option<&mut u64> {
+    fn counter(map: &mut CountedSet<TotalF64>, value: f64) -> Option<&mut u64> {
         map.get_mut(&TotalF64(value))
     }
 
-    fn remove(map: &mut BTreeMap<TotalF64, u64>, value: f64) -> Option<TotalF64> {
+    fn remove(map: &mut CountedSet<TotalF64>, value: f64) -> Option<TotalF64> {
         map.remove_entry(&TotalF64(value)).map(|(kept, _)| kept)
     }
 
@@ -312,11 +324,11 @@ impl Lane for Utf8Lane {
         kept.push_str(value);
     }
 
-    fn counter<'m>(map: &'m mut BTreeMap<String, u64>, value: &str) -> Option<&'m mut u64> {
+    fn counter<'m>(map: &'m mut CountedSet<String>, value: &str) -> Option<&'m mut u64> {
         map.get_mut(value)
     }
 
-    fn remove(map: &mut BTreeMap<String, u64>, value: &str) -> Option<String> {
+    fn remove(map: &mut CountedSet<String>, value: &str) -> Option<String> {
         map.remove_entry(value).map(|(kept, _)| kept)
     }
 
@@ -390,11 +402,11 @@ impl Lane for RowsLane {
         kept.extend_from_slice(value);
     }
 
-    fn counter<'m>(map: &'m mut BTreeMap<Vec<u8>, u64>, value: &[u8]) -> Option<&'m mut u64> {
+    fn counter<'m>(map: &'m mut CountedSet<Vec<u8>>, value: &[u8]) -> Option<&'m mut u64> {
         map.get_mut(value)
     }
 
-    fn remove(map: &mut BTreeMap<Vec<u8>, u64>, value: &[u8]) -> Option<Vec<u8>> {
+    fn remove(map: &mut CountedSet<Vec<u8>>, value: &[u8]) -> Option<Vec<u8>> {
         map.remove_entry(value).map(|(kept, _)| kept)
     }
 
@@ -500,7 +512,7 @@ mod tests {
 
     #[test]
     fn counted_sets_find_and_remove_by_reference() {
-        let mut map = BTreeMap::new();
+        let mut map = CountedSet::default();
         map.insert("a".to_string(), 2);
         *Utf8Lane::counter(&mut map, "a").unwrap() += 1;
         assert_eq!(map["a"], 3);
