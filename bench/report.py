@@ -479,7 +479,11 @@ class Report:
             f"- Machine: {m.get('cpu')}, {m.get('cores')} cores, {mib(m.get('memory_bytes'))} RAM, "
             f"{m.get('os')} {m.get('kernel')} ({m.get('arch')})",
             f"- Load average (1 min) sampled around the scenarios: {min(loads):.1f}-{max(loads):.1f} "
-            "(a shared machine: other builds ran at the same time; best-of-N absorbs most of it)"
+            + (
+                "(above the core count: other work shared the machine; best-of-N absorbs most of it)"
+                if max(loads) > (m.get("cores") or 0) + 0.5
+                else "(the benchmark alone on the machine)"
+            )
             if loads
             else "- Load average: unknown",
             f"- Rust: {rustc_version()}, release profile; crates: "

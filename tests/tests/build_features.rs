@@ -1,10 +1,11 @@
 //! `scripts/test` builds the Python package (`pip install ./host-shim`, the
-//! package alone) and then the whole workspace (`cargo test --workspace`).
-//! Cargo resolves features per build, so when the workspace enables a
-//! feature of a shared dependency that the package alone does not, every
-//! crate above it — DataFusion included — is compiled a second time: twice
-//! the build time and about a gigabyte more disk (a CI run once ran out of
-//! it). This test keeps the two feature sets equal.
+//! package alone) and then the whole workspace (`cargo test --workspace`);
+//! `scripts/bench` builds the plugin, the bench and the package, then pip
+//! builds the package alone. Cargo resolves features per build, so when one
+//! build enables a feature of a shared dependency that the package alone
+//! does not, every crate above it — DataFusion included — is compiled a
+//! second time: twice the build time and about a gigabyte more disk (a CI
+//! run once ran out of it). This test keeps the feature sets equal.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -43,27 +44,52 @@ fn resolved_features(selection: &[&str], edges: &str) -> BTreeMap<String, BTreeS
     features
 }
 
-#[test]
-fn python_package_build_resolves_the_workspace_features() {
-    let alone = resolved_features(&["-p", "df-plugin-host-python"], "normal,build");
-    let workspace = resolved_features(&["--workspace"], "normal,build,dev");
-    let drift: Vec<String> = alone
+/// How `other` resolves a shared package differently from `alone`.
+fn drift(
+    alone: &BTreeMap<String, BTreeSet<String>>,
+    other: &BTreeMap<String, BTreeSet<String>>,
+) -> Vec<String> {
+    alone
         .iter()
         .filter_map(|(package, features)| {
-            let unified = workspace.get(package)?;
+            let unified = other.get(package)?;
             (unified != features).then(|| {
                 let missing: Vec<&String> = unified.difference(features).collect();
-                format!("{package}: the workspace also enables {missing:?}")
+                let extra: Vec<&String> = features.difference(unified).collect();
+                format!("{package}: the other build also enables {missing:?}, lacks {extra:?}")
             })
         })
-        .collect();
-    assert!(
-        drift.is_empty(),
-        "`pip install ./host-shim` would compile these (and every crate above them) a second \
-         time; enable the features in host-shim/python/Cargo.toml's build-sharing \
-         dependencies:\n{}",
-        drift.join("\n")
-    );
-    // The check compares something: DataFusion is in both graphs.
+        .collect()
+}
+
+#[test]
+fn python_package_build_resolves_the_features_of_the_test_and_bench_builds() {
+    let alone = resolved_features(&["-p", "df-plugin-host-python"], "normal,build");
+    // The check compares something: DataFusion is in the package's graph.
     assert!(alone.keys().any(|p| p.starts_with("datafusion v55.")));
+    let builds = [
+        ("cargo test --workspace (scripts/test)", vec!["--workspace"], "normal,build,dev"),
+        (
+            "cargo build of scripts/bench",
+            vec![
+                "-p",
+                "df-plugin-codeanatomy",
+                "-p",
+                "df-plugin-bench",
+                "-p",
+                "df-plugin-host-python",
+            ],
+            "normal,build",
+        ),
+    ];
+    for (build, selection, edges) in builds {
+        let drift = drift(&alone, &resolved_features(&selection, edges));
+        assert!(
+            drift.is_empty(),
+            "`pip install ./host-shim` would compile these (and every crate above them) again \
+             after `{build}`; align the features in host-shim/python/Cargo.toml's build-sharing \
+             dependencies:\n{}",
+            drift.join("\n")
+        );
+    }
 }
