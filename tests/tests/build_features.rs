@@ -68,7 +68,11 @@ fn python_package_build_resolves_the_features_of_the_test_and_bench_builds() {
     // The check compares something: DataFusion is in the package's graph.
     assert!(alone.keys().any(|p| p.starts_with("datafusion v55.")));
     let builds = [
-        ("cargo test --workspace (scripts/test)", vec!["--workspace"], "normal,build,dev"),
+        (
+            "cargo test --workspace (scripts/test)",
+            vec!["--workspace"],
+            "normal,build,dev",
+        ),
         (
             "cargo build of scripts/bench",
             vec![

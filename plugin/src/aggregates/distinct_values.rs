@@ -281,7 +281,8 @@ impl<L: Lane> SetState<L> {
 impl<L: Lane> GroupedState for SetState<L> {
     fn resize(&mut self, total_num_groups: usize) {
         if self.groups.len() < total_num_groups {
-            self.groups.resize_with(total_num_groups, CountedSet::default);
+            self.groups
+                .resize_with(total_num_groups, CountedSet::default);
         }
     }
 
@@ -401,9 +402,7 @@ impl<L: Lane> GroupedState for SetState<L> {
     }
 
     fn size(&self) -> usize {
-        size_of_val(self)
-            + self.groups.capacity() * size_of::<CountedSet<L::Owned>>()
-            + self.heap
+        size_of_val(self) + self.groups.capacity() * size_of::<CountedSet<L::Owned>>() + self.heap
     }
 }
 
@@ -475,7 +474,9 @@ mod tests {
         // Scrambled values with repeats over three groups; the expectation is
         // std's ordered set of each group's values.
         let rows = 3000;
-        let values: Vec<i64> = (0..rows as i64).map(|i| (i * 7919 + 13) % 401 - 200).collect();
+        let values: Vec<i64> = (0..rows as i64)
+            .map(|i| (i * 7919 + 13) % 401 - 200)
+            .collect();
         let groups: Vec<usize> = (0..rows).map(|i| (i * 31) % 3).collect();
         let mut expected = vec![std::collections::BTreeSet::new(); 3];
         for (value, group) in values.iter().zip(&groups) {
@@ -493,7 +494,11 @@ mod tests {
         for (group, expected) in expected.iter().enumerate() {
             let got = lists.value(group);
             let got: Vec<i64> = got.as_primitive::<Int64Type>().values().to_vec();
-            assert_eq!(got, expected.iter().copied().collect::<Vec<_>>(), "group {group}");
+            assert_eq!(
+                got,
+                expected.iter().copied().collect::<Vec<_>>(),
+                "group {group}"
+            );
         }
     }
 
