@@ -136,6 +136,15 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A command running the cargo that runs the tests (`$CARGO`, else `cargo` on
+/// the path), in the workspace root.
+pub fn cargo_command() -> std::process::Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut command = std::process::Command::new(cargo);
+    command.current_dir(workspace_root());
+    command
+}
+
 /// The Python interpreter the Delta tests compute expected results with:
 /// `$DF_PLUGIN_PYTHON`, or `<workspace>/.venv/bin/python`. Panics (fails the
 /// test, never skips it) when it is missing or lacks `deltalake`/`pyarrow`.

@@ -13,7 +13,8 @@ use df_plugin_tests::matrix::{
     run_python_cell,
 };
 use df_plugin_tests::{
-    built_library, plugin_path, python, query_rows, query_scalar, scratch_dir, workspace_root,
+    built_library, cargo_command, plugin_path, python, query_rows, query_scalar, scratch_dir,
+    workspace_root,
 };
 use serde_json::{Value, json};
 
@@ -746,10 +747,8 @@ fn cli_path() -> PathBuf {
 
 /// Cargo's target directory, asked of cargo.
 fn target_directory() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let out = Command::new(cargo)
+    let out = cargo_command()
         .args(["metadata", "--format-version", "1", "--no-deps"])
-        .current_dir(workspace_root())
         .output()
         .expect("cargo metadata runs");
     assert!(out.status.success(), "cargo metadata failed");
@@ -760,14 +759,13 @@ fn target_directory() -> PathBuf {
 /// Builds the DataFusion 54 fixture (its own workspace and lock file) into
 /// `<target>/df54-fixture`, reused by later runs.
 fn df54_plugin(target: &Path) -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let manifest = workspace_root()
         .join("tests")
         .join("fixtures")
         .join("df54-plugin")
         .join("Cargo.toml");
     let target_dir = target.join("df54-fixture");
-    let status = Command::new(cargo)
+    let status = cargo_command()
         .args(["build", "--locked", "--manifest-path"])
         .arg(&manifest)
         .arg("--target-dir")

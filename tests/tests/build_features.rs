@@ -7,20 +7,16 @@
 //! second time: twice the build time and about a gigabyte more disk (a CI
 //! run once ran out of it). This test keeps the feature sets equal.
 
+use df_plugin_tests::cargo_command;
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
-
-use df_plugin_tests::workspace_root;
 
 /// Package (`name vX.Y.Z`) → enabled features, as `cargo tree` resolves them.
 fn resolved_features(selection: &[&str], edges: &str) -> BTreeMap<String, BTreeSet<String>> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let out = Command::new(cargo)
+    let out = cargo_command()
         .arg("tree")
         .args(selection)
         .args(["--offline", "--locked", "--prefix", "none", "-e", edges])
         .args(["-f", "{p}|{f}"])
-        .current_dir(workspace_root())
         .output()
         .expect("cargo runs");
     assert!(

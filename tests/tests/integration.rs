@@ -1,6 +1,7 @@
 //! The integration tests, one binary: every module loads the real built
 //! plugin dylib (and the fixture plugins) through the host shim, never the
-//! plugin's code in-process.
+//! plugin's code in-process; `build_features` checks how the workspace
+//! builds.
 //!
 //! Run one area with `cargo test -p df-plugin-tests --test integration <module>::`.
 
